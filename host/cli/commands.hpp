@@ -1,0 +1,10 @@
+// Each subcommand registers itself on the root app; its callback does the work and may throw
+// UsageError (exit 2) for bad input.
+#pragma once
+#include <CLI/CLI.hpp>
+
+namespace xorseed::cli {
+
+void add_train_command(CLI::App& app);
+
+}  // namespace xorseed::cli

@@ -1,0 +1,46 @@
+// NetworkConfig: everything that defines how one network trains (DESIGN.md "Semantics"),
+// and NetworkId: which network of which study it is.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "../kernels/activation.hpp"
+
+namespace xorseed {
+
+constexpr int kMaxHidden = 16;  // the reference supports 1..16; batch backends a subset
+
+struct NetworkConfig {
+  Activation hidden_activation = Activation::sigmoid;
+  Activation output_activation = Activation::sigmoid;
+  int hidden = 2;             // H, hidden width, 1..16
+  double lr = 0.5;            // learning rate, finite and > 0
+  double init_range = 0.5;    // r: parameters ~ U(-r, r), finite and > 0
+  Target target = Target::bilinear;
+  int batch_size = 4;         // 4 = the four corners; otherwise B random points, 1..64
+  int max_iterations = 20000; // >= 1
+  double stop_loss = 0.002;   // early stop when an iteration's loss < stop_loss; 0 disables
+};
+
+struct NetworkId {
+  uint64_t seed = 0;        // study seed (Philox key)
+  uint32_t config_id = 0;   // configuration of the study grid (its own stream)
+  uint64_t network = 0;     // network index within the configuration
+};
+
+constexpr int kMaxBatch = 64;
+
+// Throws UsageError naming the flag, the value and what is allowed.
+void validate(const NetworkConfig& config);
+
+// Names as the CLI spells them: identity, relu, sigmoid, tanh / bilinear, trig.
+const char* activation_name(Activation a);
+// Names as the seed document prints them: Identity, ReLU, Sigmoid, Tanh.
+const char* activation_display_name(Activation a);
+const char* target_name(Target t);
+// Parse a name; throws UsageError "<flag>: '<text>' is not one of identity, relu, sigmoid, tanh".
+Activation parse_activation(const std::string& flag, const std::string& text);
+Target parse_target(const std::string& flag, const std::string& text);
+
+}  // namespace xorseed

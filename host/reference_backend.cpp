@@ -1,0 +1,47 @@
+// The `reference` backend: the Eigen oracle behind the Trainer interface, one network at a time.
+#include <fmt/format.h>
+
+#include "../reference/reference_trainer.hpp"
+#include "trainer.hpp"
+#include "usage_error.hpp"
+
+namespace xorseed {
+
+namespace {
+
+class ReferenceTrainer final : public Trainer {
+ public:
+  Backend backend() const override { return Backend::reference; }
+
+  void check_supported(const BatchSpec& spec) const override {
+    if (spec.precision != Precision::f64)
+      throw UsageError("--precision: 'float' is not available on --device reference; it computes in double");
+  }
+
+  uint64_t chunk_size(const BatchSpec&) const override { return 1024; }
+
+  void train(const BatchSpec& spec, OutcomeBatch& out) override {
+    out.first_network = spec.first_network;
+    out.resize(spec.count, spec.config.hidden, spec.keep_params);
+    for (uint64_t i = 0; i < spec.count; ++i) {
+      const NetworkId id{spec.seed, spec.config_id, spec.first_network + i};
+      const Outcome o = reference_train(spec.config, id).outcome;
+      out.iterations[i] = o.iterations;
+      out.final_loss[i] = o.final_loss;
+      out.converged[i] = o.converged;
+      out.diverged[i] = o.diverged;
+      out.correct[i] = static_cast<uint8_t>(o.accuracy * 4 + 0.5);
+      for (int k = 0; k < 4; ++k) out.predictions[4 * i + k] = o.predictions[k];
+      out.rmse[i] = o.rmse;
+      out.cos_initial[i] = o.cos_initial;
+      out.cos_final[i] = o.cos_final;
+      if (spec.keep_params) std::copy(o.params.begin(), o.params.end(), out.params.begin() + i * o.params.size());
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Trainer> make_reference_trainer() { return std::make_unique<ReferenceTrainer>(); }
+
+}  // namespace xorseed

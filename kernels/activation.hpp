@@ -1,0 +1,46 @@
+// The four activations of DESIGN.md and their derivatives taken from the activation's
+// *output* s. Shared by every backend (CPU batch, CUDA) and by the Eigen reference.
+#pragma once
+#include <cmath>
+#include <cstdint>
+
+#include "hd.hpp"
+
+namespace xorseed {
+
+enum class Activation : uint8_t { identity = 0, relu = 1, sigmoid = 2, tanh = 3 };
+enum class Target : uint8_t { bilinear = 0, trig = 1 };
+
+constexpr double kLeakySlope = 0.01;  // the seed's ReLU is leaky: x > 0 ? x : 0.01 x
+
+template <typename T>
+XS_HD T activate(Activation a, T x) {
+  switch (a) {
+    case Activation::identity: return x;
+    case Activation::relu: return x > T(0) ? x : T(kLeakySlope) * x;
+    case Activation::sigmoid: return T(1) / (T(1) + std::exp(-x));
+    case Activation::tanh: return std::tanh(x);
+  }
+  return x;
+}
+
+// f'(x) expressed through s = f(x): identity 1; relu 1 if s > 0 else 0.01; sigmoid s(1-s); tanh 1-s^2.
+template <typename T>
+XS_HD T derivative_from_output(Activation a, T s) {
+  switch (a) {
+    case Activation::identity: return T(1);
+    case Activation::relu: return s > T(0) ? T(1) : T(kLeakySlope);
+    case Activation::sigmoid: return s * (T(1) - s);
+    case Activation::tanh: return T(1) - s * s;
+  }
+  return T(1);
+}
+
+// bilinear: t = x1 + x2 - 2 x1 x2; trig: t = sin(asin x1 + asin x2) (the seed's Example 2).
+template <typename T>
+XS_HD T target_value(Target target, T x1, T x2) {
+  if (target == Target::trig) return std::sin(std::asin(x1) + std::asin(x2));
+  return x1 + x2 - T(2) * x1 * x2;
+}
+
+}  // namespace xorseed

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, builds (Release, all cores) and runs every test.
+# GPU tests skip with a reason where no CUDA device is present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/build.sh
+build_dir=${XORSEED_BUILD_DIR:-build}
+ctest --test-dir "$build_dir" --output-on-failure -j"$(nproc)"
