@@ -1,18 +1,89 @@
-// `xorseed train`: the seed document's Example 3 for one network (placeholder until the
-// foundation work lands the full report).
-#include <fmt/format.h>
+// `xorseed train`: the seed document's Example 3 for one network (seed, network index), with its
+// text report or JSON-lines log, the results line and the images. Numeric flags are taken as
+// text and parsed by flag_parse so that every error names the flag and the value.
+#include <memory>
+#include <string>
 
-#include "../../reference/reference_trainer.hpp"
+#include "../network_config.hpp"
+#include "../train_report.hpp"
+#include "../usage_error.hpp"
 #include "commands.hpp"
+#include "flag_parse.hpp"
 
 namespace xorseed::cli {
 
+namespace {
+
+constexpr int kMaxTracedIterations = 1000000;
+
+// The flags as given; defaults are the seed document's.
+struct TrainFlags {
+  std::string batch_size = "4", max_epoch = "20000", hidden_activation = "sigmoid", output_activation = "sigmoid";
+  std::string seed = "0", network = "0", lr = "0.5", hidden = "2", init_range = "0.5", target = "bilinear";
+  std::string stop_loss = "0.002", log_format = "text", out = ".", image_prefix;
+  bool no_images = false;
+};
+
+LogFormat parse_log_format(const std::string& flag, const std::string& text) {
+  if (text == "text") return LogFormat::text;
+  if (text == "json") return LogFormat::json;
+  throw UsageError(flag + ": '" + text + "' is not one of text, json");
+}
+
+TrainRequest to_request(const TrainFlags& f) {
+  TrainRequest r;
+  NetworkConfig& c = r.config;
+  c.batch_size = parse_int("--batch-size", f.batch_size, 1, kMaxBatch);
+  // The full trace costs ~100-400 bytes an iteration; studies without a trace go further.
+  c.max_iterations = parse_int("--max-epoch", f.max_epoch, 1, kMaxTracedIterations);
+  c.hidden_activation = parse_activation("--hidden-activation", f.hidden_activation);
+  c.output_activation = parse_activation("--output-activation", f.output_activation);
+  c.lr = parse_positive_double("--lr", f.lr);
+  c.hidden = parse_int("--hidden", f.hidden, 1, kMaxHidden);
+  c.init_range = parse_positive_double("--init-range", f.init_range);
+  c.target = parse_target("--target", f.target);
+  c.stop_loss = parse_double("--stop-loss", f.stop_loss);
+  validate(c);
+  r.id.seed = parse_uint64("--seed", f.seed);
+  r.id.network = parse_uint64("--network", f.network);
+  r.log_format = parse_log_format("--log-format", f.log_format);
+  if (f.out.empty()) throw UsageError("--out: '' is not a directory name");
+  r.out_dir = f.out;
+  r.images = !f.no_images;
+  r.image_prefix = f.image_prefix;
+  return r;
+}
+
+}  // namespace
+
 void add_train_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("train", "Train one network and print the seed document's report");
-  cmd->callback([] {
-    const NetworkConfig config;
-    const ReferenceRun run = reference_train(config, NetworkId{});
-    fmt::print("Accuracy: {:.2f}%\n", run.outcome.accuracy * 100);
+  auto flags = std::make_shared<TrainFlags>();
+  auto* cmd = app.add_subcommand("train", "Train one network (seed, network index) with the CPU reference and "
+                                          "print the seed document's report");
+  cmd->add_option("--batch-size", flags->batch_size, "mini-batch size: 4 = the four corners, else 1..64 random points")
+      ->capture_default_str();
+  cmd->add_option("-n,--max-epoch", flags->max_epoch, "maximum number of iterations")->capture_default_str();
+  cmd->add_option("--hidden-activation", flags->hidden_activation, "identity|relu|sigmoid|tanh")
+      ->capture_default_str();
+  cmd->add_option("--output-activation", flags->output_activation, "identity|relu|sigmoid|tanh")
+      ->capture_default_str();
+  cmd->add_option("--seed", flags->seed, "study seed (Philox key)")->capture_default_str();
+  cmd->add_option("--network", flags->network, "network index within the seed")->capture_default_str();
+  cmd->add_option("--lr", flags->lr, "learning rate, finite and > 0")->capture_default_str();
+  cmd->add_option("--hidden", flags->hidden, "hidden width, 1..16")->capture_default_str();
+  cmd->add_option("--init-range", flags->init_range, "initial parameters ~ U(-r, r)")->capture_default_str();
+  cmd->add_option("--target", flags->target, "bilinear (x1 + x2 - 2 x1 x2) | trig (sin(asin x1 + asin x2))")
+      ->capture_default_str();
+  cmd->add_option("--stop-loss", flags->stop_loss, "stop when an iteration's loss is below this; 0 disables")
+      ->capture_default_str();
+  cmd->add_option("--log-format", flags->log_format, "text | json (JSON lines)")->capture_default_str();
+  cmd->add_option("--out", flags->out, "output directory for results/ and images/")->capture_default_str();
+  cmd->add_flag("--no-images", flags->no_images, "do not write the PNG/GIF images");
+  cmd->add_option("--image-prefix", flags->image_prefix,
+                  "image file prefix (default xor_reg_scratch_L02_<hidden activation>)");
+  cmd->callback([flags] {
+    const TrainRequest request = to_request(*flags);
+    run_train_report(request, stdout);
   });
 }
 
