@@ -61,26 +61,26 @@ void add_train_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("train", "Train one network (seed, network index) with the CPU reference and "
                                           "print the seed document's report");
   cmd->add_option("--batch-size", flags->batch_size, "mini-batch size: 4 = the four corners, else 1..64 random points")
-      ->capture_default_str();
-  cmd->add_option("-n,--max-epoch", flags->max_epoch, "maximum number of iterations")->capture_default_str();
+      ->type_name("B")->capture_default_str();
+  cmd->add_option("-n,--max-epoch", flags->max_epoch, "maximum number of iterations")->type_name("N")->capture_default_str();
   cmd->add_option("--hidden-activation", flags->hidden_activation, "identity|relu|sigmoid|tanh")
-      ->capture_default_str();
+      ->type_name("NAME")->capture_default_str();
   cmd->add_option("--output-activation", flags->output_activation, "identity|relu|sigmoid|tanh")
-      ->capture_default_str();
-  cmd->add_option("--seed", flags->seed, "study seed (Philox key)")->capture_default_str();
-  cmd->add_option("--network", flags->network, "network index within the seed")->capture_default_str();
-  cmd->add_option("--lr", flags->lr, "learning rate, finite and > 0")->capture_default_str();
-  cmd->add_option("--hidden", flags->hidden, "hidden width, 1..16")->capture_default_str();
-  cmd->add_option("--init-range", flags->init_range, "initial parameters ~ U(-r, r)")->capture_default_str();
+      ->type_name("NAME")->capture_default_str();
+  cmd->add_option("--seed", flags->seed, "study seed (Philox key)")->type_name("U64")->capture_default_str();
+  cmd->add_option("--network", flags->network, "network index within the seed")->type_name("U64")->capture_default_str();
+  cmd->add_option("--lr", flags->lr, "learning rate, finite and > 0")->type_name("X")->capture_default_str();
+  cmd->add_option("--hidden", flags->hidden, "hidden width, 1..16")->type_name("H")->capture_default_str();
+  cmd->add_option("--init-range", flags->init_range, "initial parameters ~ U(-r, r)")->type_name("R")->capture_default_str();
   cmd->add_option("--target", flags->target, "bilinear (x1 + x2 - 2 x1 x2) | trig (sin(asin x1 + asin x2))")
-      ->capture_default_str();
+      ->type_name("NAME")->capture_default_str();
   cmd->add_option("--stop-loss", flags->stop_loss, "stop when an iteration's loss is below this; 0 disables")
-      ->capture_default_str();
-  cmd->add_option("--log-format", flags->log_format, "text | json (JSON lines)")->capture_default_str();
-  cmd->add_option("--out", flags->out, "output directory for results/ and images/")->capture_default_str();
+      ->type_name("X")->capture_default_str();
+  cmd->add_option("--log-format", flags->log_format, "text | json (JSON lines)")->type_name("FORMAT")->capture_default_str();
+  cmd->add_option("--out", flags->out, "output directory for results/ and images/")->type_name("DIR")->capture_default_str();
   cmd->add_flag("--no-images", flags->no_images, "do not write the PNG/GIF images");
   cmd->add_option("--image-prefix", flags->image_prefix,
-                  "image file prefix (default xor_reg_scratch_L02_<hidden activation>)");
+                  "image file prefix (default xor_reg_scratch_L02_<hidden activation>)")->type_name("PREFIX");
   cmd->callback([flags] {
     const TrainRequest request = to_request(*flags);
     run_train_report(request, stdout);
