@@ -7,6 +7,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <stdexcept>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -46,13 +47,6 @@ std::FILE* open_append(const std::string& out_dir, const fs::path& path) {
     throw UsageError(fmt::format("--out: '{}' is not writable: cannot open {} ({})", out_dir, path.string(),
                                  std::strerror(errno)));
   return f;
-}
-
-std::vector<int> snapshot_plan(int max_iterations) {
-  std::vector<int> at{1};
-  for (int t = kProgressEvery; t <= max_iterations; t += kProgressEvery) at.push_back(t);
-  if (at.back() != max_iterations) at.push_back(max_iterations);
-  return at;
 }
 
 void append_results_line(const TrainRequest& request, const Outcome& o, const fs::path& path) {
@@ -166,7 +160,7 @@ Outcome run_train_report(const TrainRequest& request, std::FILE* out) {
 
   ReferenceOptions options;
   options.record_trace = true;
-  options.snapshot_iterations = snapshot_plan(config.max_iterations);
+  options.snapshot_iterations = progress_iterations(config.max_iterations);  // a superset of the printed ones
   const auto start = std::chrono::steady_clock::now();
   const ReferenceRun run = reference_train(config, request.id, options);
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

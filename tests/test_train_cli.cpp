@@ -212,6 +212,16 @@ TEST(TrainCliText, EveryTrainingFlagReachesTheTrainer) {
   check_text_report(lines, c, traced(c, NetworkId{7, 0, 2}));
 }
 
+// Catches a crash or a non-zero exit when the loss overflows: divergence is an outcome.
+TEST(TrainCliText, DivergingRunIsReportedNotACrash) {
+  TempDir dir;
+  const CliResult r = run_cli(dir, {"train", "--no-images", "--hidden-activation", "identity", "--output-activation",
+                                    "identity", "--lr", "50", "--network", "1", "-n", "2000"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("diverged=true"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Accuracy: 0.00%"), std::string::npos) << r.out;
+}
+
 // ---- JSON lines ---------------------------------------------------------------------------------
 
 // Catches lines that are not JSON, events missing or out of the seed's order, and logged numbers
