@@ -176,7 +176,7 @@ Outcome run_train_report(const TrainRequest& request, std::FILE* out) {
     image_request.run = &run;
     image_request.dir = image_dir.string();
     image_request.prefix = request.image_prefix.empty()
-                               ? fmt::format("xor_reg_scratch_L02_{}", activation_name(config.hidden_activation))
+                               ? fmt::format("{}_L02_{}", request.program, activation_name(config.hidden_activation))
                                : request.image_prefix;
     context.image_paths = write_train_images(image_request);
   }

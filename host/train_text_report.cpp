@@ -29,8 +29,9 @@ void write_text_report(const TrainReportContext& ctx, std::FILE* out) {
                row(ctx.delta(t, 0), 4), row(ctx.delta(t, 1), 4));
 
   fmt::print(out, "== Results ==\n");
+  // As the seed: seconds per iteration with one decimal (so 0.0); the Outcome line below has it in full.
   const double per_iteration = o.iterations > 0 ? ctx.elapsed_s / o.iterations : 0.0;
-  fmt::print(out, "{}, output_activation={}, elapsed time={:.2f}[s] {:.1e}[s/sample]\n", settings(c),
+  fmt::print(out, "{}, output_activation={}, elapsed time={:.2f}[s] {:.1f}[s/sample]\n", settings(c),
              activation_display_name(c.output_activation), ctx.elapsed_s, per_iteration);
 
   fmt::print(out, "== Trained ===\n");
@@ -50,9 +51,11 @@ void write_text_report(const TrainReportContext& ctx, std::FILE* out) {
   const NetworkId& id = ctx.request->id;
   fmt::print(out, "Network: seed={}, network={}, hidden={}, target={}, init_range={}, stop_loss={}\n", id.seed,
              id.network, c.hidden, target_name(c.target), format_shortest(c.init_range), format_shortest(c.stop_loss));
-  fmt::print(out, "Outcome: iterations={}, converged={}, diverged={}, final_loss={}, rmse={}, initial_cosine={}\n",
+  fmt::print(out,
+             "Outcome: iterations={}, converged={}, diverged={}, final_loss={}, rmse={}, initial_cosine={}, "
+             "seconds_per_iteration={:.2e}\n",
              o.iterations, o.converged, o.diverged, format_fixed(o.final_loss, 6), format_fixed(o.rmse, 4),
-             format_fixed(o.cos_initial, 4));
+             format_fixed(o.cos_initial, 4), per_iteration);
 }
 
 }  // namespace xorseed

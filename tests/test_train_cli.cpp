@@ -130,7 +130,7 @@ void check_text_report(const std::vector<std::string>& lines, const NetworkConfi
 
   ASSERT_LT(i + 3, lines.size());
   EXPECT_EQ(lines[i++], "== Results ==");
-  EXPECT_TRUE(std::regex_match(lines[i++], std::regex(R"(learning_rate=.*, output_activation=\w+, elapsed time=\d+\.\d\d\[s\] \S+\[s/sample\])")))
+  EXPECT_TRUE(std::regex_match(lines[i++], std::regex(R"(learning_rate=.*, output_activation=\w+, elapsed time=\d+\.\d\d\[s\] \d+\.\d\[s/sample\])")))
       << lines[i - 1];
   EXPECT_EQ(lines[i++], "== Trained ===");
   // layer[0] spans H lines "layer[0]=[[a, b]," / " [c, d]]"; layer[1] one line.
