@@ -222,6 +222,17 @@ TEST(TrainCliText, DivergingRunIsReportedNotACrash) {
   EXPECT_NE(r.out.find("Accuracy: 0.00%"), std::string::npos) << r.out;
 }
 
+// Catches a hexadecimal seed parsed as 0 (strtoull stopping at the 'x') instead of its value.
+TEST(TrainCliText, HexadecimalSeedIsTheSameNetworkAsItsDecimal) {
+  TempDir dir;
+  const CliResult hex = run_cli(dir, {"train", "--no-images", "--seed", "0x10", "-n", "1"});
+  const CliResult dec = run_cli(dir, {"train", "--no-images", "--seed", "16", "-n", "1"});
+  const CliResult zero = run_cli(dir, {"train", "--no-images", "--seed", "0", "-n", "1"});
+  ASSERT_EQ(hex.exit_code, 0) << hex.err;
+  EXPECT_EQ(lines_of(hex.out)[1], lines_of(dec.out)[1]);
+  EXPECT_NE(lines_of(hex.out)[1], lines_of(zero.out)[1]);
+}
+
 // ---- JSON lines ---------------------------------------------------------------------------------
 
 // Catches lines that are not JSON, events missing or out of the seed's order, and logged numbers
