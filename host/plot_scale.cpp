@@ -28,9 +28,8 @@ Ticks nice_ticks(double lo, double hi, int target) {
     hi += pad;
   }
   target = std::max(target, 2);
-  const double range = nice_number(hi - lo, false);
   Ticks t;
-  t.step = nice_number(range / (target - 1), true);
+  t.step = nice_number((hi - lo) / (target - 1), true);
   t.lo = std::floor(lo / t.step + 1e-9) * t.step;
   t.hi = std::ceil(hi / t.step - 1e-9) * t.step;
   const int n = static_cast<int>(std::lround((t.hi - t.lo) / t.step));

@@ -6,7 +6,7 @@
 
 namespace xorseed::plot {
 
-// Heckbert's nice numbers: a value of the form {1, 2, 5, 10} x 10^k near x (rounded when
+// Nice numbers (after Heckbert, Graphics Gems I): a value of the form {1, 2, 5, 10} x 10^k near x (rounded when
 // `round`, else the smallest such value >= x).
 double nice_number(double x, bool round);
 

@@ -204,7 +204,8 @@ void draw_surface(cairo_t* cr, int width, int height, const SurfaceGrid& grid, c
     }
   std::sort(quads.begin(), quads.end(), [](const Quad& a, const Quad& b) { return a.depth > b.depth; });
   cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-  cairo_set_line_width(cr, 0.6);
+  // The edge stroke also closes the antialiasing seams between neighbouring quads.
+  cairo_set_line_width(cr, view.mesh ? 0.6 : 1.0);
   for (const Quad& q : quads) {
     polygon(cr, cam, {q.corners[0], q.corners[1], q.corners[2], q.corners[3]});
     const Color c = viridis(q.height);
