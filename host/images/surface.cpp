@@ -121,7 +121,7 @@ void draw_surface(cairo_t* cr, int width, int height, const SurfaceGrid& grid, c
     for (double v : grid.z)
       if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
     if (!(lo <= hi)) lo = 0, hi = 1;
-    const Ticks t = nice_ticks(lo, hi, 5);
+    const Ticks t = nice_ticks(lo, hi, 6);
     if (!std::isfinite(zlo)) zlo = t.lo;
     if (!std::isfinite(zhi)) zhi = t.hi;
   }
@@ -243,13 +243,25 @@ void draw_surface(cairo_t* cr, int width, int height, const SurfaceGrid& grid, c
   const bool z_visible = std::hypot(z_top.sx - z_bottom.sx, z_top.sy - z_bottom.sy) > 60;
   if (z_visible) labels.place(view.z_label, z_top.sx - 8, z_top.sy - 14, 1);
   set_font(cr, 10);
+  // Every k-th tick is labelled, k chosen so that neighbouring labels are `room` px apart on screen.
+  auto stride = [&](const std::vector<double>& ticks, auto point, double room) {
+    if (ticks.size() < 2) return size_t{1};
+    const Projected a = cam(point(ticks[0])), b = cam(point(ticks[1]));
+    const double gap = std::hypot(b.sx - a.sx, b.sy - a.sy);
+    return static_cast<size_t>(std::max(1.0, std::ceil(room / std::max(gap, 1e-6))));
+  };
+  auto z_point = [&](double z) { return Vec3{ze.x, ze.y, wz(z)}; };
+  auto x_point = [&](double x) { return Vec3{wx(x), fy, -B}; };
+  auto y_point = [&](double y) { return Vec3{fx, wy(y), -B}; };
   if (z_visible)
-    for (double z : zt) {
-      const Projected p = cam({ze.x, ze.y, wz(z)});
-      labels.place(format_tick(z, tz.step), p.sx - 6, p.sy, 1);
+    for (size_t i = 0, k = stride(zt, z_point, 18); i < zt.size(); i += k) {
+      const Projected p = cam(z_point(zt[i]));
+      labels.place(format_tick(zt[i], tz.step), p.sx - 6, p.sy, 1);
     }
-  for (double x : xt) label_at({wx(x), fy, -B}, {0, fy, 0}, format_tick(x, tx.step), 6);
-  for (double y : yt) label_at({fx, wy(y), -B}, {fx, 0, 0}, format_tick(y, ty.step), 6);
+  for (size_t i = 0, k = stride(xt, x_point, 34); i < xt.size(); i += k)
+    label_at(x_point(xt[i]), {0, fy, 0}, format_tick(xt[i], tx.step), 6);
+  for (size_t i = 0, k = stride(yt, y_point, 34); i < yt.size(); i += k)
+    label_at(y_point(yt[i]), {fx, 0, 0}, format_tick(yt[i], ty.step), 6);
   if (!view.title.empty()) {
     set_font(cr, 15, true);
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
