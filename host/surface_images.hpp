@@ -22,7 +22,8 @@ struct SurfaceGifOptions {
   std::string x_label = "x1", y_label = "x2", z_label = "y";
   int width = 600, height = 400;
   int frames = 157;
-  int delay_cs = 10;  // per frame, in 1/100 s
+  int delay_cs = 10;     // per frame, in 1/100 s
+  int frame_stride = 1;  // keep every stride-th frame of the sweep (small previews); 1 = all
 };
 
 // The pitch of frame k: 1.57 - |1.57 - k / 50| (up from side-on to top-down and back), yaw 0.5.

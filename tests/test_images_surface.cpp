@@ -153,7 +153,14 @@ TEST(GifWriter, SolidFramesRoundTripExactly) {
   {
     plot::GifWriter gif(path, 40, 30, palette, 5);
     for (cairo_surface_t* f : ptrs) gif.add_frame(f);
-  }  // closed by the destructor
+    gif.finish();
+  }
+  {
+    plot::GifWriter abandoned(path + "2", 40, 30, palette, 5);
+    abandoned.add_frame(ptrs[0]);
+  }  // not finished: no file left behind
+  EXPECT_FALSE(std::filesystem::exists(path + "2"));
+  EXPECT_FALSE(std::filesystem::exists(path + "2.part"));
   const testing::Animation a = testing::read_gif(path);
   ASSERT_EQ(a.frames.size(), 4u);
   for (size_t i = 0; i < 4; ++i)

@@ -1,5 +1,8 @@
 #include "canvas.hpp"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <stdexcept>
 
 namespace xorseed::plot {
@@ -63,9 +66,18 @@ cairo_surface_t* make_canvas(int width, int height) {
 
 void save_png(cairo_surface_t* surface, const std::string& path) {
   cairo_surface_flush(surface);
-  const cairo_status_t status = cairo_surface_write_to_png(surface, path.c_str());
-  if (status != CAIRO_STATUS_SUCCESS)
+  // Written beside the target and renamed, so a reader never sees half a file.
+  const std::string part = path + ".part";
+  const cairo_status_t status = cairo_surface_write_to_png(surface, part.c_str());
+  if (status != CAIRO_STATUS_SUCCESS) {
+    std::remove(part.c_str());
     throw std::runtime_error("cannot write " + path + ": " + cairo_status_to_string(status));
+  }
+  if (std::rename(part.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    std::remove(part.c_str());
+    throw std::runtime_error("cannot write " + path + ": " + why);
+  }
 }
 
 }  // namespace xorseed::plot

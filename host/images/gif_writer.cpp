@@ -106,13 +106,14 @@ GifWriter::GifWriter(const std::string& path, int width, int height, const std::
                      bool loop)
     : path_(path), width_(width), height_(height), delay_cs_(delay_cs) {
   if (palette.empty() || palette.size() > kTransparent) throw std::runtime_error("gif: palette needs 1..255 colours");
-  file_ = std::fopen(path.c_str(), "wb");
+  file_ = std::fopen(part_path().c_str(), "wb");
   if (!file_) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
   int error = 0;
   gif_ = EGifOpen(file_, &write_to_file, &error);
   if (!gif_) {
     std::fclose(file_);
     file_ = nullptr;
+    std::remove(part_path().c_str());
     throw std::runtime_error("cannot write " + path + ": " + GifErrorString(error));
   }
   try {
@@ -142,6 +143,13 @@ GifWriter::GifWriter(const std::string& path, int width, int height, const std::
 }
 
 GifWriter::~GifWriter() { close_quietly(); }
+
+std::string GifWriter::part_path() const { return path_ + ".part"; }
+
+void GifWriter::finish() {
+  complete_ = true;
+  close();
+}
 
 void GifWriter::close_quietly() {
   try {
@@ -228,8 +236,12 @@ void GifWriter::close() {
   const bool closed = EGifCloseFile(gif, &error) == GIF_OK;
   const bool flushed = std::fclose(file_) == 0;
   file_ = nullptr;
-  if (!closed) throw std::runtime_error("cannot write " + path_ + ": " + GifErrorString(error));
-  if (!flushed) throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
+  std::string why;
+  if (!closed) why = GifErrorString(error);
+  else if (!flushed) why = std::strerror(errno);
+  else if (complete_ && std::rename(part_path().c_str(), path_.c_str()) != 0) why = std::strerror(errno);
+  if (!complete_ || !why.empty()) std::remove(part_path().c_str());
+  if (!why.empty()) throw std::runtime_error("cannot write " + path_ + ": " + why);
 }
 
 }  // namespace xorseed::plot

@@ -34,13 +34,17 @@ class GifWriter {
 
   // Appends a frame (ARGB32 image of the writer's size), mapped to the nearest palette colours.
   void add_frame(cairo_surface_t* frame);
-  // Finishes the file; called by the destructor if not before (errors then are swallowed).
+  // Completes the file: written as <path>.part, renamed to <path> here. Throws on failure.
+  void finish();
+  // Abandons an unfinished file (removes the .part); the destructor calls it.
   void close();
 
  private:
   void check(int status, const char* what);
   void write_header(const std::vector<Rgb>& palette, int width, int height, bool loop);
   void close_quietly();
+  std::string part_path() const;
+  bool complete_ = false;
   GifFileType* gif_ = nullptr;
   std::FILE* file_ = nullptr;
   std::string path_;
