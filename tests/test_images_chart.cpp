@@ -70,6 +70,28 @@ TEST(Chart, LinesOfDifferentSeriesHaveDifferentColours) {
 #endif
 }
 
+TEST(Chart, LongSeriesAreDecimatedNotTruncated) {
+  SKIP_WITHOUT_IMAGES();
+#ifdef XORSEED_HAVE_IMAGES
+  // 20000 iterations at 0.5 with a one-iteration spike to 1 at 12345: the spike reaches the top
+  // of the plot, and the line runs to the right end of the axis.
+  plot::Chart c;
+  std::vector<double> x(20000), y(20000, 0.5);
+  for (int i = 0; i < 20000; ++i) x[i] = i + 1;
+  y[12344] = 1.0;
+  c.series.push_back(plot::Series::line("", x, y));
+  const Image img = render(c, "spike");
+  const Pixel blue = to_pixel(plot::palette_color(0));
+  int top_rows = 0, right_columns = 0;
+  for (int yy = 0; yy < 60; ++yy)
+    for (int xx = 0; xx < img.width; ++xx) top_rows += img.at(xx, yy).near(blue, 40);
+  for (int yy = 0; yy < img.height; ++yy)
+    for (int xx = img.width - 30; xx < img.width; ++xx) right_columns += img.at(xx, yy).near(blue, 40);
+  EXPECT_GT(top_rows, 5) << "the spike was lost";
+  EXPECT_GT(right_columns, 5) << "the series was truncated";
+#endif
+}
+
 TEST(Chart, LegendGoesWhereItHidesNoData) {
   SKIP_WITHOUT_IMAGES();
 #ifdef XORSEED_HAVE_IMAGES
@@ -120,6 +142,15 @@ TEST(Chart, LogScaleBandsBarsAndHistogramsDraw) {
   for (double v : hist.series[0].y) total += v;
   EXPECT_EQ(total, 1000);
   EXPECT_GT(count_near(render(hist, "hist"), to_pixel(plot::palette_color(0)), 50), 5000);
+
+  // Final losses over decades: log-spaced bins on a log x axis.
+  plot::Chart log_hist;
+  log_hist.x.log = true;
+  log_hist.x.label = "final loss";
+  std::vector<double> losses;
+  for (int i = 0; i < 500; ++i) losses.push_back(std::pow(10.0, -4 + 3.5 * std::fmod(i * 0.618, 1.0)));
+  log_hist.series.push_back(plot::histogram_of("networks", losses, 30, 1e-4, 1, true));
+  EXPECT_GT(count_near(render(log_hist, "log_hist"), to_pixel(plot::palette_color(0)), 50), 5000);
 #endif
 }
 

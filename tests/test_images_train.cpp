@@ -1,5 +1,6 @@
 // write_train_images: the seed's file set, in the report's order, each file decodable, of the
-// right size, with data drawn; the GIF has 157 looping frames that differ.
+// right size, with data drawn; the GIF has 157 looping frames that differ. One test, because
+// writing the files is the slow part (about 1 s) and ctest runs each test in its own process.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -43,6 +44,28 @@ struct TracedRun {
   ReferenceRun run;
 };
 
+const TracedRun& traced_run();
+
+// The files of one write_train_images call, shared by the tests (writing them takes ~1 s).
+struct Written {
+  std::string dir;
+  std::vector<std::string> paths;
+  double seconds = 0;
+};
+
+const Written& written() {
+  static const Written w = [] {
+    Written r;
+    r.dir = testing::scratch_dir("train") + "/images/nested";  // created by the writer
+    const TracedRun& t = traced_run();
+    const auto start = std::chrono::steady_clock::now();
+    r.paths = write_train_images({&t.config, &t.run, r.dir, "xor_L02_sigmoid"});
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return r;
+  }();
+  return w;
+}
+
 const TracedRun& traced_run() {
   static const TracedRun r = [] {
     TracedRun t;
@@ -55,17 +78,15 @@ const TracedRun& traced_run() {
 }
 #endif
 
-TEST(TrainImages, WritesTheSeedsFilesInReportOrder) {
+TEST(TrainImages, WritesTheSeedsPngsAndGifInReportOrder) {
 #ifndef XORSEED_HAVE_IMAGES
   GTEST_SKIP() << "built without Cairo/giflib (XORSEED_HAVE_IMAGES off)";
 #else
   ASSERT_TRUE(images_available());
-  const std::string dir = testing::scratch_dir("train") + "/images/nested";  // created by the writer
+  const std::string& dir = written().dir;
+  const std::vector<std::string>& paths = written().paths;
+  const double seconds = written().seconds;
   const TracedRun& t = traced_run();
-  const TrainImageRequest request{&t.config, &t.run, dir, "xor_L02_sigmoid"};
-  const auto start = std::chrono::steady_clock::now();
-  const std::vector<std::string> paths = write_train_images(request);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const std::vector<std::string> names = {"_00_mean.png", "_01_mean.png", "_00_var.png", "_01_var.png",
                                           "_00.png",      "_01.png",      ".gif"};
   ASSERT_EQ(paths.size(), names.size());
@@ -73,7 +94,7 @@ TEST(TrainImages, WritesTheSeedsFilesInReportOrder) {
     EXPECT_EQ(paths[i], dir + "/xor_L02_sigmoid" + names[i]);
     EXPECT_TRUE(std::filesystem::exists(paths[i])) << paths[i];
   }
-  EXPECT_LT(seconds, 20.0) << "writing the images took far too long";
+  EXPECT_LT(seconds, 20.0) << "writing the images took far too long (~1 s expected)";
   std::printf("write_train_images: %zu iterations traced, %.2f s\n", t.run.trace.loss.size(), seconds);
 
   for (int i = 0; i < 4; ++i) {
@@ -91,16 +112,8 @@ TEST(TrainImages, WritesTheSeedsFilesInReportOrder) {
   const Image mean0 = testing::read_png(paths[0]);
   EXPECT_GT(count_near(mean0, Pixel{31, 119, 180}, 40), 100);
   EXPECT_GT(count_near(mean0, Pixel{255, 127, 14}, 40), 100);
-#endif
-}
 
-TEST(TrainImages, SurfaceGifHas157LoopingFramesThatDiffer) {
-#ifndef XORSEED_HAVE_IMAGES
-  GTEST_SKIP() << "built without Cairo/giflib (XORSEED_HAVE_IMAGES off)";
-#else
-  const std::string dir = testing::scratch_dir("train_gif");
-  const TracedRun& t = traced_run();
-  const std::vector<std::string> paths = write_train_images({&t.config, &t.run, dir, "net"});
+  // The surface GIF: 157 looping frames of the rotating surface, different from each other.
   const testing::Animation gif = testing::read_gif(paths.back());
   EXPECT_EQ(gif.width, 600);
   EXPECT_EQ(gif.height, 400);
@@ -108,6 +121,7 @@ TEST(TrainImages, SurfaceGifHas157LoopingFramesThatDiffer) {
   EXPECT_TRUE(gif.loops);
   EXPECT_EQ(gif.delays_cs.front(), 10);
   EXPECT_LT(std::filesystem::file_size(paths.back()), 4u << 20) << "the GIF should stay a few MB at most";
+  EXPECT_FALSE(std::filesystem::exists(paths.back() + ".part"));
   auto differing = [](const Image& a, const Image& b) {
     int n = 0;
     for (size_t i = 0; i < a.pixels.size(); ++i) n += a.pixels[i] != b.pixels[i];
@@ -117,6 +131,17 @@ TEST(TrainImages, SurfaceGifHas157LoopingFramesThatDiffer) {
   EXPECT_GT(differing(gif.frames[40], gif.frames[78]), 5000);
   EXPECT_GT(differing(gif.frames[100], gif.frames[156]), 5000);
   EXPECT_GT(ink_in_centre(gif.frames[78]), 20000) << "the surface is drawn";
+#endif
+}
+
+TEST(TrainImages, ARunWithoutATraceIsRejected) {
+#ifndef XORSEED_HAVE_IMAGES
+  GTEST_SKIP() << "built without Cairo/giflib (XORSEED_HAVE_IMAGES off)";
+#else
+  const NetworkConfig config;
+  const ReferenceRun untraced = reference_train(config, NetworkId{});
+  EXPECT_THROW(write_train_images({&config, &untraced, testing::scratch_dir("untraced"), "x"}), std::invalid_argument);
+  EXPECT_THROW(write_train_images({nullptr, &untraced, "", "x"}), std::invalid_argument);
 #endif
 }
 
