@@ -20,7 +20,7 @@ struct AnalyticArgs {
 
 void run_analytic(const AnalyticArgs& args) {
   if (!args.no_images && !images_available())
-    throw UsageError("--no-images: this xorseed was built without Cairo/giflib, so images are unavailable; "
+    throw UsageError("images: this xorseed was built without Cairo/giflib, so the surface GIF cannot be written; "
                      "pass --no-images");
   auto t = [](double x1, double x2) { return target_value(Target::trig, x1, x2); };
   fmt::print("== XOR Predictions: t = sin(asin(x1) + asin(x2)) ==\n");

@@ -50,7 +50,7 @@ bool use_cuda(const std::string& device) {
 void run_regress(const RegressArgs& args) {
   validate(args.spec);
   if (!args.no_images && !images_available())
-    throw UsageError("--no-images: this xorseed was built without Cairo/giflib, so images are unavailable; "
+    throw UsageError("images: this xorseed was built without Cairo/giflib, so the surface GIF cannot be written; "
                      "pass --no-images");
   const bool cuda = use_cuda(args.device);
   const LeastSquaresBatch problems = regression_problems(args.spec);
