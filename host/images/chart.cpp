@@ -155,6 +155,15 @@ Color series_color(const Chart& c, size_t i) {
   return c.series[i].color ? *c.series[i].color : palette_color(static_cast<int>(i));
 }
 
+// Lines past the palette's ten colours (auto-coloured) are dashed so they stay distinct.
+void set_line_style(cairo_t* cr, const Chart& c, size_t i) {
+  static const double kDash[] = {6.0, 3.0};
+  if (!c.series[i].color && i >= 10)
+    cairo_set_dash(cr, kDash, 2, 0);
+  else
+    cairo_set_dash(cr, nullptr, 0, 0);
+}
+
 struct Box {
   double x0, y0, x1, y1;
   bool overlaps(double ax, double ay, double bx, double by) const {
@@ -295,9 +304,11 @@ void draw_legend(cairo_t* cr, const Chart& c, double x, double y, double w, doub
     if (s.kind == SeriesKind::line) {
       set_color(cr, color);
       cairo_set_line_width(cr, 2);
+      set_line_style(cr, c, i);
       cairo_move_to(cr, x + 6, row);
       cairo_line_to(cr, x + 24, row);
       cairo_stroke(cr);
+      cairo_set_dash(cr, nullptr, 0, 0);
     } else {
       cairo_rectangle(cr, x + 8, row - 5, 14, 10);
       set_color(cr, color, s.kind == SeriesKind::band ? 0.35 : 0.8);
@@ -423,7 +434,9 @@ void draw_chart(cairo_t* cr, const Chart& c, double ax, double ay, double aw, do
     for (size_t i = 0; i < c.series.size(); ++i) {
       const bool is_line = c.series[i].kind == SeriesKind::line;
       if (is_line != (pass == 1)) continue;
+      set_line_style(cr, c, i);
       draw_series(cr, c.series[i], marks[i], series_color(c, i));
+      cairo_set_dash(cr, nullptr, 0, 0);
       draw_error_bars(cr, c.series[i], sx, sy);
     }
   cairo_restore(cr);
