@@ -145,6 +145,18 @@ TEST(Chart, LogScaleBandsBarsAndHistogramsDraw) {
   const Image bar_img = render(bars, "bars");
   EXPECT_GT(count_near(bar_img, to_pixel(plot::palette_color(0)), 50), 10000);
 
+  // Many long category names: slanted labels, the bars still drawn.
+  plot::Chart many;
+  many.x.label = "configuration";
+  std::vector<double> xs, ys;
+  for (int i = 0; i < 12; ++i) {
+    many.x.categories.push_back("sigmoid lr=" + std::to_string(i) + " H=2");
+    xs.push_back(i);
+    ys.push_back(0.5 + 0.04 * i);
+  }
+  many.series.push_back(plot::Series::bars("success", xs, ys));
+  EXPECT_GT(count_near(render(many, "many_bars"), to_pixel(plot::palette_color(0)), 50), 5000);
+
   plot::Chart hist;
   std::vector<double> values;
   for (int i = 0; i < 1000; ++i) values.push_back(std::fmod(i * 0.618, 1.0) * std::fmod(i * 0.414, 1.0));

@@ -296,9 +296,16 @@ void draw_chart(cairo_t* cr, const Chart& c, double ax, double ay, double aw, do
   double label_w = 0;
   for (double v : ty.values) label_w = std::max(label_w, text_width(cr, tick_label(c.y, ty, v, false)));
   const double top = ay + (c.title.empty() ? 12 : 34);
-  const double left = ax + 14 + (c.y.label.empty() ? 0 : 18) + label_w + 8;
+  double left = ax + 14 + (c.y.label.empty() ? 0 : 18) + label_w + 8;
   double right = ax + aw - 18;
-  const double bottom = ay + ah - (c.x.label.empty() ? 24 : 44);
+  // Category labels too wide for their slot are drawn at 45 degrees, with room made below.
+  double category_w = 0;
+  for (const std::string& name : c.x.categories) category_w = std::max(category_w, text_width(cr, name));
+  const bool slanted = !c.x.categories.empty() && category_w + 6 > (right - left) / c.x.categories.size();
+  const double x_labels_h = slanted ? std::min(ah / 3, category_w * 0.71 + 10) : 0;
+  if (slanted)  // the first label reaches left of its tick by its slanted width
+    left = std::max(left, ax + std::min(aw / 3, category_w * 0.71 + 8) - (right - left) / c.x.categories.size() / 2);
+  const double bottom = ay + ah - (c.x.label.empty() ? 24 : 44) - x_labels_h;
 
   // Legend size.
   int entries = 0;
@@ -385,7 +392,10 @@ void draw_chart(cairo_t* cr, const Chart& c, double ax, double ay, double aw, do
     cairo_move_to(cr, px, bottom);
     cairo_line_to(cr, px, bottom + 4);
     cairo_stroke(cr);
-    draw_text(cr, tick_label(c.x, tx, v, true), px, bottom + 7, 0.5, 0);
+    if (slanted)
+      draw_text(cr, tick_label(c.x, tx, v, true), px + 3, bottom + 9, 1, 0.5, -M_PI / 4);
+    else
+      draw_text(cr, tick_label(c.x, tx, v, true), px, bottom + 7, 0.5, 0);
   }
   for (double v : ty.values) {
     const double py = std::round(sy(v)) + 0.5;
