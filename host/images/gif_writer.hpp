@@ -35,11 +35,11 @@ class GifWriter {
   // Appends a frame (ARGB32 image of the writer's size), mapped to the nearest palette colours.
   void add_frame(cairo_surface_t* frame);
   // Completes the file: written as <path>.part, renamed to <path> here. Throws on failure.
+  // A writer destroyed without finish() removes its .part file and leaves no <path>.
   void finish();
-  // Abandons an unfinished file (removes the .part); the destructor calls it.
-  void close();
 
  private:
+  void close();
   void check(int status, const char* what);
   void write_header(const std::vector<Rgb>& palette, int width, int height, bool loop);
   void close_quietly();
