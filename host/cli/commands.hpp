@@ -6,5 +6,7 @@
 namespace xorseed::cli {
 
 void add_train_command(CLI::App& app);
+void add_regress_command(CLI::App& app);    // the seed's Example 1 (least squares)
+void add_analytic_command(CLI::App& app);   // the seed's Example 2 (sin(asin x1 + asin x2))
 
 }  // namespace xorseed::cli
