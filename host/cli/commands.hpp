@@ -6,5 +6,8 @@
 namespace xorseed::cli {
 
 void add_train_command(CLI::App& app);
+void add_study_command(CLI::App& app);
+void add_replay_command(CLI::App& app);
+void add_merge_command(CLI::App& app);
 
 }  // namespace xorseed::cli
