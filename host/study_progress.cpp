@@ -16,6 +16,12 @@ std::string duration(double s) {
   const auto t = static_cast<long>(s + 0.5);
   return t >= 3600 ? fmt::format("{}h{:02}m", t / 3600, t / 60 % 60) : fmt::format("{}m{:02}s", t / 60, t % 60);
 }
+std::string rate_text(double x) {
+  if (x >= 1e9) return fmt::format("{:.2f}G", x / 1e9);
+  if (x >= 1e6) return fmt::format("{:.2f}M", x / 1e6);
+  if (x >= 1e3) return fmt::format("{:.1f}k", x / 1e3);
+  return fmt::format("{:.0f}", x);
+}
 }  // namespace
 
 StudyProgress::StudyProgress(std::FILE* out, uint64_t total, uint64_t already_done)
@@ -44,7 +50,7 @@ void StudyProgress::draw(bool final) {
   const double net_rate = elapsed > 0 ? static_cast<double>(done_ - start_done_) / elapsed : 0;
   const double eta = net_rate > 0 ? static_cast<double>(total_ - done_) / net_rate : -1;
   const double frac = total_ ? static_cast<double>(done_) / static_cast<double>(total_) : 1;
-  const std::string text = fmt::format("{}/{} networks, {:.3g} network-iterations/s, ETA {}", done_, total_, rate,
+  const std::string text = fmt::format("{}/{} networks, {} network-iterations/s, ETA {}", done_, total_, rate_text(rate),
                                        final ? duration(0) : duration(eta));
   if (tty_) {
     constexpr int kWidth = 30;

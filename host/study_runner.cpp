@@ -1,5 +1,6 @@
 #include "study_runner.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <map>
@@ -230,12 +231,18 @@ void run_study(StudySpec spec, const StudyRunOptions& opt, std::FILE* log) {
       trainer->train(bs, batch);
       ConfigStats stats;
       std::string csv;
+      // Iterations are counted densely per chunk, then folded into the exact (sparse) histogram.
+      // (Dense only up to 2^20 iterations; beyond, straight into the map.)
+      const bool dense = bs.config.max_iterations <= (1 << 20);
+      std::vector<uint64_t> iteration_counts(dense ? static_cast<size_t>(bs.config.max_iterations) + 1 : 0, 0);
       for (size_t i = 0; i < batch.size(); ++i) {
         const Outcome o = batch.at(i);
         const FailureClass c = classify(o, bs.config.target);
-        stats.add(o, c);
+        stats.add(o, c, /*count_iterations=*/!dense);
+        if (dense) ++iteration_counts[static_cast<size_t>(std::clamp(o.iterations, 0, bs.config.max_iterations))];
         if (spec.per_network) csv += networks_csv_row(id, o, c, bs.config.hidden, max_hidden(spec));
       }
+      for (size_t v = 0; v < iteration_counts.size(); ++v) stats.iterations.add(static_cast<int64_t>(v), iteration_counts[v]);
       stats.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       const std::string name = fmt::format("c{}-{}", id, next);
       if (spec.per_network) {

@@ -124,13 +124,13 @@ int cos_fine_bin(double c) {
   return std::min(kCosFineBins - 1, static_cast<int>(a * kCosFineBins));
 }
 
-void ConfigStats::add(const Outcome& o, FailureClass c) {
+void ConfigStats::add(const Outcome& o, FailureClass c, bool count_iterations) {
   ++networks;
   converged += o.converged;
   network_iterations += static_cast<uint64_t>(std::max(o.iterations, 0));
   ++classes[static_cast<int>(c)];
   ++correct[std::min(4, std::max(0, static_cast<int>(std::lround(o.accuracy * 4))))];
-  iterations.add(o.iterations);
+  if (count_iterations) iterations.add(o.iterations);
   if (std::isfinite(o.final_loss)) ++loss_bins[loss_bin(o.final_loss)];
   const int cb = cos_fine_bin(o.cos_initial);
   ++cos_networks[cb];

@@ -79,7 +79,8 @@ struct ConfigStats {
   std::array<uint64_t, kCosFineBins> cos_networks{}, cos_failures{};  // failure = not solved
   double wall_seconds = 0;                              // not exact across runs; excluded from comparisons
 
-  void add(const Outcome& outcome, FailureClass c);
+  // count_iterations = false: the caller adds outcome.iterations to `iterations` itself (in bulk).
+  void add(const Outcome& outcome, FailureClass c, bool count_iterations = true);
   void merge(const ConfigStats& other);  // wall_seconds adds up
   nlohmann::json to_json() const;
   static ConfigStats from_json(const nlohmann::json& j);

@@ -75,6 +75,16 @@ nlohmann::json config_json(const StudyGrid& grid, uint32_t id, const ConfigStats
 
 }  // namespace
 
+StudyPlotsData plots_data(const StudySummary& s) {
+  const StudyGrid grid(s.spec);
+  StudyPlotsData plots;
+  for (uint32_t id = 0; id < grid.size(); ++id) {
+    add_plot_series(plots, grid.label(id), s.stats[id], grid.at(id).max_iterations);
+    plots.bands.push_back(s.bands[id] ? *s.bands[id] : LossBands{});
+  }
+  return plots;
+}
+
 nlohmann::json summary_to_json(const StudySummary& s) {
   const StudyGrid grid(s.spec);
   nlohmann::json j;
@@ -89,17 +99,13 @@ nlohmann::json summary_to_json(const StudySummary& s) {
                                  "point-biserial correlation between |cos| and failure"}};
   nlohmann::json configs = nlohmann::json::array();
   ConfigStats pooled;
-  StudyPlotsData plots;
   for (uint32_t id = 0; id < grid.size(); ++id) {
     configs.push_back(config_json(grid, id, s.stats[id]));
     pooled.merge(s.stats[id]);
-    add_plot_series(plots, grid.label(id), s.stats[id], grid.at(id).max_iterations);
-    plots.bands.push_back(s.bands[id] ? *s.bands[id] : LossBands{});
   }
   j["configurations"] = configs;
-  const CosineAnalysis pa = analyse_cosine(pooled);
-  j["pooled_cosine_verdict"] = pa.verdict;
-  j["plots"] = plots.to_json();
+  j["pooled_cosine_verdict"] = analyse_cosine(pooled).verdict;
+  j["plots"] = plots_data(s).to_json();
   j["run"] = s.run;
   return j;
 }
@@ -115,8 +121,8 @@ std::string summary_to_markdown(const StudySummary& s) {
                   grid.size(), s.spec.seeds, s.spec.first_network, s.spec.first_network + s.spec.seeds - 1,
                   s.spec.seed, precision_name(s.spec.precision), math_mode_name(s.spec.math),
                   s.run.value("backend", s.spec.device)));
-  out("Rerun: `xorseed study --spec spec.json`. Replay one network: `xorseed replay --study DIR --config K "
-      "--network I`.");
+  out("Rerun: `xorseed study --spec DIR/spec.json --out NEW` (DIR: this directory). Replay one network: "
+      "`xorseed replay --study DIR --config K --network I`.");
   out("");
   out(failure_class_definitions());
   out("Solved fractions carry a 95 % Wilson interval. Iteration quantiles are nearest-rank over exact counts.");

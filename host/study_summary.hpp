@@ -24,6 +24,8 @@ struct StudySummary {
 // configuration's "wall_seconds" and "throughput") are the only ones that differ between a
 // whole run, its shards merged, and a resumed run.
 nlohmann::json summary_to_json(const StudySummary& s);
+// The plot series (summary.json "plots"); the chart module draws them.
+StudyPlotsData plots_data(const StudySummary& s);
 std::string summary_to_markdown(const StudySummary& s);
 // Writes summary.json and summary.md into dir, atomically.
 void write_summary(const std::string& dir, const StudySummary& s);
