@@ -1,12 +1,14 @@
 // The layout of a study directory (--out DIR):
 //   spec.json            the resolved spec (`xorseed study --spec DIR/spec.json` reruns it)
-//   state.json           progress: per configuration the networks done and the chunk files, in order
-//   chunks/cK-F.json     partial statistics of the chunk of config K starting at network F
-//   chunks/cK-F.csv      its per-network rows (with --per-network)
-//   chunks/tK.json       config K's loss bands (traced by shard 1 only)
+//   state.json           progress, constant size: next_config (the configurations before it are
+//                        complete), done (networks of next_config finished) and chunks (their count)
+//   chunks/cK-S.json     partial statistics of chunk S (0, 1, ...) of configuration K in progress;
+//                        removed once configs/cK.json holds them
+//   chunks/cK-S.csv      its per-network rows (with --per-network), kept for networks.csv and merge
+//   configs/cK.json      configuration K complete: its statistics, loss bands (shard 1), CSV part count
 //   summary.json, summary.md, networks.csv (with --per-network): written when the study completes
-// Every file is written to a temporary name and renamed, chunk file before state.json, so a
-// killed study loses at most the chunk in flight.
+// Every file is written to a temporary name and renamed, a chunk's files before the state that
+// counts them, so a killed study loses at most the chunk in flight.
 #pragma once
 #include <cstdint>
 #include <string>

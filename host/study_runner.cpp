@@ -76,6 +76,11 @@ class AtomicStream {
   std::FILE* f_ = nullptr;
 };
 
+std::string chunk_file(const std::string& dir, uint32_t id, uint64_t seq, const char* ext) {
+  return fmt::format("{}/chunks/c{}-{}.{}", dir, id, seq, ext);
+}
+std::string config_file(const std::string& dir, uint32_t id) { return fmt::format("{}/configs/c{}.json", dir, id); }
+
 // One study directory's contribution: its state and its shard index (0 for none).
 struct Part {
   std::string dir;
@@ -95,20 +100,19 @@ void assemble(const StudySpec& spec, const std::vector<Part>& parts, const std::
   summary.run = run;
   for (uint32_t id = 0; id < grid.size(); ++id) {
     for (const Part& p : parts) {
-      const auto& c = p.state.at("configs").at(id);
-      for (const auto& name : c.at("chunks"))
-        summary.stats[id].merge(ConfigStats::from_json(read_json(p.dir + "/chunks/" + name.get<std::string>())));
-      if (!c.at("trace").is_null())
-        summary.bands[id] = LossBands::from_json(read_json(p.dir + "/chunks/" + c.at("trace").get<std::string>()));
+      const nlohmann::json c = read_json(config_file(p.dir, id));
+      summary.stats[id].merge(ConfigStats::from_json(c.at("stats")));
+      if (!c.at("trace").is_null()) summary.bands[id] = LossBands::from_json(c.at("trace"));
     }
   }
   if (spec.per_network) {
     AtomicStream csv(out_dir + "/networks.csv");
     csv.write(networks_csv_header(max_hidden(spec)));
     for (uint32_t id = 0; id < grid.size(); ++id)
-      for (const Part& p : parts)
-        for (const auto& name : p.state.at("configs").at(id).at("csv"))
-          csv.append_file(p.dir + "/chunks/" + name.get<std::string>());
+      for (const Part& p : parts) {
+        const uint64_t parts_n = read_json(config_file(p.dir, id)).at("csv_parts").get<uint64_t>();
+        for (uint64_t k = 0; k < parts_n; ++k) csv.append_file(chunk_file(p.dir, id, k, "csv"));
+      }
     csv.commit();
   }
   write_summary(out_dir, summary);
@@ -116,17 +120,15 @@ void assemble(const StudySpec& spec, const std::vector<Part>& parts, const std::
              spec.per_network ? fmt::format(", {}/networks.csv", out_dir) : "");
 }
 
-nlohmann::json new_state(const StudySpec& spec, const StudyGrid& grid, int shard_index, int shard_count) {
+nlohmann::json new_state(const StudySpec& spec, int shard_index, int shard_count) {
   nlohmann::json s;
   s["format"] = kStudyStateFormat;
   s["spec"] = spec_to_json(spec);
   s["shard"] = {{"index", shard_index}, {"count", shard_count}};
   s["complete"] = false;
-  nlohmann::json configs = nlohmann::json::array();
-  for (uint32_t id = 0; id < grid.size(); ++id)
-    configs.push_back({{"done", 0}, {"chunks", nlohmann::json::array()}, {"csv", nlohmann::json::array()},
-                       {"trace", nullptr}, {"wall_seconds", 0.0}});
-  s["configs"] = configs;
+  s["next_config"] = 0;  // configurations before it are complete (configs/cK.json)
+  s["done"] = 0;         // networks of next_config done, in chunks/cK-0..chunks-1
+  s["chunks"] = 0;
   return s;
 }
 
@@ -183,25 +185,22 @@ void run_study(StudySpec spec, const StudyRunOptions& opt, std::FILE* log) {
   for (uint32_t id = 0; id < grid.size(); ++id) trainer->check_supported(batch_spec(id));
 
   // ---- create or reopen the directory ----
-  if (!opt.resume) {
-    make_dir(dir + "/chunks");
-    state = new_state(spec, grid, opt.shard_index, opt.shard_count);
+  make_dir(dir + "/chunks");
+  make_dir(dir + "/configs");
+  if (!opt.resume) state = new_state(spec, opt.shard_index, opt.shard_count);
+  if (!opt.resume || !path_exists(dir + "/spec.json"))
     write_file_atomically(dir + "/spec.json", spec_to_json(spec).dump(1) + "\n");
-  } else {
-    make_dir(dir + "/chunks");
-    if (!path_exists(dir + "/spec.json")) write_file_atomically(dir + "/spec.json", spec_to_json(spec).dump(1) + "\n");
-  }
   state["backend"] = backend_name(trainer->backend());
   state["note"] = note;
   save_state(dir, state);
 
   const uint64_t per_config = range.end - range.begin;
-  uint64_t already = 0;
-  for (const auto& c : state["configs"]) already += c["done"].get<uint64_t>();
+  const uint32_t first_config = state.at("next_config").get<uint32_t>();
+  const uint64_t already = first_config * per_config + state.at("done").get<uint64_t>();
   fmt::print(log, "xorseed study: {} configuration(s) x {} networks{}, study seed {}, precision {}, math {}\n",
              grid.size(), spec.seeds,
              opt.shard_count > 1 ? fmt::format(" (shard {}/{}: networks {}..{} of each)", opt.shard_index,
-                                               opt.shard_count, range.begin, range.end)
+                                               opt.shard_count, range.begin, range.end - 1)
                                  : "",
              spec.seed, precision_name(spec.precision), math_mode_name(spec.math));
   fmt::print(log, "device: {} ({})\n", backend_name(trainer->backend()), note);
@@ -209,21 +208,21 @@ void run_study(StudySpec spec, const StudyRunOptions& opt, std::FILE* log) {
   std::fflush(log);
 
   const uint64_t stop_after = stop_after_chunks();
+  const bool stop_before_state = std::getenv("XORSEED_TEST_STOP_BEFORE_STATE") != nullptr;
   uint64_t chunks_written = 0, done = already, iterations_done = 0;
   StudyProgress progress(log, per_config * grid.size(), already);
   OutcomeBatch batch;
-  for (uint32_t id = 0; id < grid.size(); ++id) {
-    auto& cstate = state["configs"][id];
+  for (uint32_t id = first_config; id < grid.size(); ++id) {
     BatchSpec bs = batch_spec(id);
     const uint64_t chunk = std::max<uint64_t>(
         1, opt.max_chunk ? std::min(opt.max_chunk, trainer->chunk_size(bs)) : trainer->chunk_size(bs));
-    uint64_t next = range.begin + cstate["done"].get<uint64_t>();
-    const bool need_trace = opt.shard_index == 1 && spec.trace_sample > 0 && cstate["trace"].is_null();
-    if (next < range.end || need_trace) {
-      fmt::print(log, "{}config {}/{}: {}\n", isatty(fileno(log)) ? "\r\033[K" : "", id + 1, grid.size(),
-                 grid.describe(id));
-      std::fflush(log);
-    }
+    uint64_t seq = state.at("chunks").get<uint64_t>();
+    uint64_t next = range.begin + state.at("done").get<uint64_t>();
+    ConfigStats merged;  // this configuration's chunks so far (saved ones reloaded on resume)
+    for (uint64_t k = 0; k < seq; ++k) merged.merge(ConfigStats::from_json(read_json(chunk_file(dir, id, k, "json"))));
+    fmt::print(log, "{}config {}/{}: {}\n", isatty(fileno(log)) ? "\r\033[K" : "", id + 1, grid.size(),
+               grid.describe(id));
+    std::fflush(log);
     while (next < range.end) {
       bs.first_network = next;
       bs.count = std::min(chunk, range.end - next);
@@ -244,29 +243,34 @@ void run_study(StudySpec spec, const StudyRunOptions& opt, std::FILE* log) {
       }
       for (size_t v = 0; v < iteration_counts.size(); ++v) stats.iterations.add(static_cast<int64_t>(v), iteration_counts[v]);
       stats.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      const std::string name = fmt::format("c{}-{}", id, next);
-      if (spec.per_network) {
-        write_file_atomically(dir + "/chunks/" + name + ".csv", csv);
-        cstate["csv"].push_back(name + ".csv");
-      }
-      write_file_atomically(dir + "/chunks/" + name + ".json", stats.to_json().dump() + "\n");
-      cstate["chunks"].push_back(name + ".json");
-      cstate["done"] = cstate["done"].get<uint64_t>() + bs.count;
-      save_state(dir, state);
+      // Chunk files first, then the state that counts them: a kill in between only repeats this chunk.
+      if (spec.per_network) write_file_atomically(chunk_file(dir, id, seq, "csv"), csv);
+      write_file_atomically(chunk_file(dir, id, seq, "json"), stats.to_json().dump() + "\n");
+      ++chunks_written;
+      if (stop_after && stop_before_state && chunks_written >= stop_after) std::_Exit(3);  // test hook
+      ++seq;
       next += bs.count;
+      state["chunks"] = seq;
+      state["done"] = next - range.begin;
+      save_state(dir, state);
+      merged.merge(stats);
       done += bs.count;
       iterations_done += stats.network_iterations;
       progress.update(done, iterations_done);
-      if (stop_after && ++chunks_written >= stop_after) std::_Exit(3);  // test hook: as if killed here
+      if (stop_after && chunks_written >= stop_after) std::_Exit(3);  // test hook: as if killed here
     }
-    if (need_trace) {
-      const uint64_t n = std::min(spec.trace_sample, spec.seeds);
-      const LossBands bands = compute_loss_bands(bs.config, spec.seed, id, spec.first_network, n);
-      const std::string name = fmt::format("t{}.json", id);
-      write_file_atomically(dir + "/chunks/" + name, bands.to_json().dump() + "\n");
-      cstate["trace"] = name;
-      save_state(dir, state);
-    }
+    nlohmann::json config = {{"config_id", id}, {"stats", merged.to_json()}, {"trace", nullptr},
+                             {"csv_parts", spec.per_network ? seq : 0}};
+    if (opt.shard_index == 1 && spec.trace_sample > 0)
+      config["trace"] = compute_loss_bands(bs.config, spec.seed, id, spec.first_network,
+                                           std::min(spec.trace_sample, spec.seeds))
+                            .to_json();
+    write_file_atomically(config_file(dir, id), config.dump() + "\n");
+    state["next_config"] = id + 1;
+    state["done"] = 0;
+    state["chunks"] = 0;
+    save_state(dir, state);
+    for (uint64_t k = 0; k < seq; ++k) std::remove(chunk_file(dir, id, k, "json").c_str());  // merged into cK.json
   }
   progress.finish();
   state["complete"] = true;

@@ -40,16 +40,21 @@ class StudyCli : public ::testing::Test {
  protected:
   static fs::path root_;
   // A small study with a mix of outcomes: 4 configurations x 96 networks, chunks of 32.
-  static std::string study_args() {
-    return "--seeds 96 --first-network 3 --seed 11 --max-epoch 2000 --hidden-activation relu,sigmoid --lr 0.5,2 "
+  static std::string study_args(int max_epoch = 2000) {
+    return "--seeds 96 --first-network 3 --seed 11 --max-epoch " + std::to_string(max_epoch) + " --hidden-activation relu,sigmoid --lr 0.5,2 "
            "--trace-sample 16 --per-network " + device_args();
   }
 
   static CliRun cli(const std::string& args, const std::string& env = "") {
+    return shell(env + " '" XORSEED_CLI "' " + args);
+  }
+
+  // Runs a shell command line in root_, capturing stdout, stderr and the exit code.
+  static CliRun shell(const std::string& command) {
     static int n = 0;
     const fs::path out = root_ / ("cli" + std::to_string(++n) + ".out"), err = root_ / ("cli" + std::to_string(n) + ".err");
     const std::string cmd =
-        "cd '" + root_.string() + "' && " + env + " '" XORSEED_CLI "' " + args + " >'" + out.string() + "' 2>'" + err.string() + "'";
+        "cd '" + root_.string() + "' && " + command + " >'" + out.string() + "' 2>'" + err.string() + "'";
     const int status = std::system(cmd.c_str());
     CliRun r;
     r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -154,8 +159,9 @@ TEST_F(StudyCli, ResumeAfterAKillEqualsAnUninterruptedRun) {
   EXPECT_FALSE(fs::exists(root_ / "resumed" / "summary.json"));
   const auto state = nlohmann::json::parse(slurp(root_ / "resumed" / "state.json"));
   EXPECT_FALSE(state.at("complete").get<bool>());
-  EXPECT_EQ(state.at("configs")[0].at("done"), 96);
-  EXPECT_EQ(state.at("configs")[1].at("done"), 64);
+  EXPECT_EQ(state.at("next_config"), 1);  // config 0: 3 chunks of 32, complete
+  EXPECT_EQ(state.at("done"), 64);        // config 1: 2 chunks
+  EXPECT_EQ(state.at("chunks"), 2);
   // Resume with a different spec: refused, nothing damaged.
   const auto before = snapshot("resumed");
   const CliRun wrong = cli("study --seeds 50 " + device_args() + " --out resumed --resume");
@@ -168,6 +174,32 @@ TEST_F(StudyCli, ResumeAfterAKillEqualsAnUninterruptedRun) {
   EXPECT_NE(resumed.err.find("resuming: 160 networks already done"), std::string::npos) << resumed.err;
   EXPECT_EQ(stable_summary("resumed"), stable_summary("whole"));
   EXPECT_EQ(slurp(root_ / "resumed" / "networks.csv"), slurp(root_ / "whole" / "networks.csv"));
+}
+
+TEST_F(StudyCli, KillBetweenChunkFileAndStateRepeatsOnlyThatChunk) {
+  const CliRun killed = cli("study " + study_args() + " --chunk-size 32 --out resumed2",
+                            "XORSEED_TEST_STOP_AFTER_CHUNKS=4 XORSEED_TEST_STOP_BEFORE_STATE=1");
+  ASSERT_EQ(killed.rc, 3) << killed.err;
+  const auto state = nlohmann::json::parse(slurp(root_ / "resumed2" / "state.json"));
+  EXPECT_EQ(state.at("next_config"), 1);
+  EXPECT_EQ(state.at("done"), 0);  // the 4th chunk's file exists but the state does not count it
+  EXPECT_TRUE(fs::exists(root_ / "resumed2" / "chunks" / "c1-0.json"));
+  const CliRun resumed = cli("study --resume --out resumed2");
+  ASSERT_EQ(resumed.rc, 0) << resumed.err;
+  EXPECT_EQ(stable_summary("resumed2"), stable_summary("whole"));
+  EXPECT_EQ(slurp(root_ / "resumed2" / "networks.csv"), slurp(root_ / "whole" / "networks.csv"));
+}
+
+TEST_F(StudyCli, SigkillAnywhereThenResumeEqualsUninterrupted) {
+  // Killed at whatever point 0.3 s reaches (or not at all): resuming must give the same summary.
+  shell("timeout -s KILL 0.3 '" XORSEED_CLI "' study " + study_args(6000) + " --chunk-size 8 --out killed");
+  const CliRun whole = cli("study " + study_args(6000) + " --chunk-size 48 --out unkilled");
+  ASSERT_EQ(whole.rc, 0) << whole.err;
+  if (!fs::exists(root_ / "killed" / "state.json")) GTEST_SKIP() << "killed before the study started";
+  const CliRun resumed = cli("study --resume --out killed");
+  ASSERT_EQ(resumed.rc, 0) << resumed.err;
+  EXPECT_EQ(stable_summary("killed"), stable_summary("unkilled"));
+  EXPECT_EQ(slurp(root_ / "killed" / "networks.csv"), slurp(root_ / "unkilled" / "networks.csv"));
 }
 
 TEST_F(StudyCli, RerunFromSpecJsonGivesTheSameSummary) {
