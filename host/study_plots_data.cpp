@@ -1,8 +1,10 @@
 #include "study_plots_data.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
+#include <thread>
 
 #include "../reference/reference_trainer.hpp"
 
@@ -53,19 +55,28 @@ LossBands compute_loss_bands(const NetworkConfig& config, uint64_t seed, uint32_
     bands.iterations.push_back(points == 1 ? 1
                                            : 1 + static_cast<int>(std::llround(static_cast<double>(k) * (max_it - 1) /
                                                                                (points - 1))));
-  std::vector<std::vector<double>> at(points);  // at[k] = losses of every network at iterations[k]
+  // at[k][i] = loss of network i at iterations[k]; networks traced in parallel, one per task.
+  std::vector<std::vector<double>> at(points, std::vector<double>(count));
   ReferenceOptions options;
   options.record_trace = true;
-  for (uint64_t i = 0; i < count; ++i) {
-    const ReferenceRun run = reference_train(config, NetworkId{seed, config_id, first + i}, options);
-    const auto& loss = run.trace.loss;
-    for (int k = 0; k < points; ++k) {
-      double v = loss.empty() ? std::numeric_limits<double>::infinity()
-                              : loss[std::min<size_t>(bands.iterations[k], loss.size()) - 1];
-      if (!std::isfinite(v)) v = std::numeric_limits<double>::infinity();
-      at[k].push_back(v);
+  std::atomic<uint64_t> next{0};
+  auto worker = [&] {
+    for (uint64_t i; (i = next++) < count;) {
+      const ReferenceRun run = reference_train(config, NetworkId{seed, config_id, first + i}, options);
+      const auto& loss = run.trace.loss;
+      for (int k = 0; k < points; ++k) {
+        double v = loss.empty() ? std::numeric_limits<double>::infinity()
+                                : loss[std::min<size_t>(bands.iterations[k], loss.size()) - 1];
+        at[k][i] = std::isfinite(v) ? v : std::numeric_limits<double>::infinity();
+      }
     }
-  }
+  };
+  const auto threads = static_cast<unsigned>(
+      std::min<uint64_t>(count, std::max(1u, std::thread::hardware_concurrency())));
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
   const auto rank = [&](double q) {  // nearest rank, 0-based
     auto r = static_cast<size_t>(std::ceil(q * static_cast<double>(count)));
     return std::max<size_t>(r, 1) - 1;

@@ -302,7 +302,13 @@ StudySpec read_spec_file(const std::string& path) {
   } catch (const nlohmann::json::parse_error& e) {
     throw UsageError(fmt::format("--spec: '{}' is not valid JSON (byte {})", path, e.byte));
   }
-  return spec_from_json(j, path);
+  StudySpec spec = spec_from_json(j, path);
+  try {
+    StudyGrid check(spec);
+  } catch (const UsageError& e) {
+    throw UsageError(fmt::format("{}: {}", path, e.what()));  // name the file too
+  }
+  return spec;
 }
 
 // ---- StudyGrid -----------------------------------------------------------------------------------

@@ -227,6 +227,7 @@ TEST_F(StudyCli, BadInputExits2WithOneLineAndDamagesNothing) {
   std::ofstream(root_ / "inverted.json") << R"({"hidden": "8..2"})";
   std::ofstream(root_ / "wrongtype.json") << R"({"lr": "fast"})";
   std::ofstream(root_ / "notjson.json") << "{";
+  std::ofstream(root_ / "toowide.json") << R"({"hidden": "2..17"})";
   fs::create_directories(root_ / "notastudy");
   std::ofstream(root_ / "notastudy" / "keep.txt") << "precious";
   const auto before = snapshot("whole");
@@ -242,6 +243,7 @@ TEST_F(StudyCli, BadInputExits2WithOneLineAndDamagesNothing) {
       {"study --spec inverted.json --out whole", "key 'hidden': '8..2' is an inverted range"},
       {"study --spec wrongtype.json --out whole", "key 'lr': 'fast' is not a number"},
       {"study --spec notjson.json --out x2", "is not valid JSON"},
+      {"study --spec toowide.json --out x2", "toowide.json: --hidden: '17' is not allowed"},
       {"study --spec whole/spec.json --lr 0.5 --out x3", "--lr: cannot be combined with --spec"},
       {"study " + d + " --seeds 8 --shard 3/2 --out whole --resume", "--shard: '3/2'"},
       {"study " + d + " --seeds 8 --out whole", "already holds a study"},
