@@ -71,8 +71,11 @@ LossBands compute_loss_bands(const NetworkConfig& config, uint64_t seed, uint32_
       }
     }
   };
-  const auto threads = static_cast<unsigned>(
-      std::min<uint64_t>(count, std::max(1u, std::thread::hardware_concurrency())));
+  // A full trace holds ~(4H + 8) doubles per iteration: keep the traces in flight under ~2 GiB.
+  const double trace_bytes = 8.0 * (4 * config.hidden + 8) * max_it;
+  const auto memory_threads = static_cast<uint64_t>(std::max(1.0, 2147483648.0 / trace_bytes));
+  const auto threads = static_cast<unsigned>(std::min<uint64_t>(
+      {count, memory_threads, static_cast<uint64_t>(std::max(1u, std::thread::hardware_concurrency()))}));
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
   worker();

@@ -153,10 +153,21 @@ std::vector<int> to_ints(const std::string& name, const std::vector<int64_t>& v)
   return out;
 }
 
+// A non-negative 64-bit integer >= min.
 uint64_t parse_count(const std::string& name, const std::string& text, uint64_t min) {
-  const int64_t v = parse_integer(name, text);
-  if (v < static_cast<int64_t>(min)) throw UsageError(fmt::format("{}: '{}' is not allowed; it must be >= {}", name, text, min));
-  return static_cast<uint64_t>(v);
+  const std::string t = trim(text);
+  if (!t.empty() && t[0] == '-') {
+    parse_integer(name, t);  // "is not an integer" for garbage
+    throw UsageError(fmt::format("{}: '{}' is not allowed; it must be >= {}", name, text, min));
+  }
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long v = t.empty() ? 0 : std::strtoull(t.c_str(), &end, 10);
+  if (t.empty() || t[0] == '+' || end != t.c_str() + t.size())
+    throw UsageError(fmt::format("{}: '{}' is not an integer", name, text));
+  if (errno == ERANGE) throw UsageError(fmt::format("{}: '{}' is out of range", name, text));
+  if (v < min) throw UsageError(fmt::format("{}: '{}' is not allowed; it must be >= {}", name, text, min));
+  return v;
 }
 
 }  // namespace
@@ -166,8 +177,17 @@ void set_spec_value(StudySpec& spec, const std::string& key, const std::string& 
     spec.seeds = parse_count(name, text, 1);
   } else if (key == "first_network") {
     spec.first_network = parse_count(name, text, 0);
-  } else if (key == "seed") {
-    spec.seed = parse_count(name, text, 0);
+  } else if (key == "seed") {  // decimal or 0x hexadecimal, as `xorseed train --seed`
+    const std::string t = trim(text);
+    if (t.size() > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) {
+      char* end = nullptr;
+      errno = 0;
+      spec.seed = std::strtoull(t.c_str() + 2, &end, 16);
+      if (end != t.c_str() + t.size() || errno == ERANGE || t[2] == '-' || t[2] == '+')
+        throw UsageError(fmt::format("{}: '{}' is not a 64-bit seed", name, text));
+    } else {
+      spec.seed = parse_count(name, text, 0);
+    }
   } else if (key == "trace_sample") {
     spec.trace_sample = parse_count(name, text, 0);
   } else if (key == "device") {
@@ -337,6 +357,9 @@ StudyGrid::StudyGrid(const StudySpec& spec) : spec_(spec) {
     if (n > kMaxConfigurations)
       throw UsageError(fmt::format("the study grid has more than {} configurations", kMaxConfigurations));
   }
+  if (spec.seeds == 0) throw UsageError("--seeds: '0' is not allowed; it must be >= 1");
+  if (spec.seeds - 1 > UINT64_MAX - spec.first_network)
+    throw UsageError(fmt::format("--first-network: '{}' is too large for {} networks", spec.first_network, spec.seeds));
   size_ = static_cast<uint32_t>(n);
   for (uint32_t id = 0; id < size_; ++id) validate(at(id));
 }

@@ -50,6 +50,18 @@ TEST(StudyValueList, ErrorsNameTheFlagAndValue) {
   EXPECT_NE(error_of([] { parse_integer_list("--max-epoch", "1..10000000"); }).find("more than"), std::string::npos);
 }
 
+TEST(StudySpecValues, SeedsCountsAndHexSeed) {
+  StudySpec spec;
+  set_spec_value(spec, "seed", "--seed", "0xff");
+  EXPECT_EQ(spec.seed, 255u);
+  set_spec_value(spec, "seed", "--seed", "18446744073709551615");
+  EXPECT_EQ(spec.seed, UINT64_MAX);
+  EXPECT_NE(error_of([&] { set_spec_value(spec, "seed", "--seed", "0xzz"); }).find("--seed: '0xzz'"), std::string::npos);
+  EXPECT_NE(error_of([&] { set_spec_value(spec, "seeds", "--seeds", "0"); }).find("--seeds: '0' is not allowed"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { set_spec_value(spec, "seed", "--seed", "-1"); }).find("--seed: '-1'"), std::string::npos);
+}
+
 TEST(StudyGrid, CartesianOrderLastAxisFastest) {
   StudySpec spec;
   set_spec_value(spec, "hidden_activation", "--hidden-activation", "sigmoid,relu");
