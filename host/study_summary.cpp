@@ -45,8 +45,8 @@ nlohmann::json config_json(const StudyGrid& grid, uint32_t id, const ConfigStats
   j["solved"] = solved;
   j["solved_fraction"] = fraction(solved, s.networks);
   j["solved_ci95"] = {ci.lo, ci.hi};
-  nlohmann::json acc, cls;
-  for (int k = 0; k < 5; ++k) acc[kAccuracyNames[k]] = s.correct[k];
+  nlohmann::json cls;
+  const nlohmann::json acc = {{"accuracy_percent", {0, 25, 50, 75, 100}}, {"networks", s.correct}};
   for (int k = 0; k < kFailureClassCount; ++k) cls[failure_class_name(static_cast<FailureClass>(k))] = s.classes[k];
   j["accuracy_histogram"] = acc;
   j["failure_classes"] = cls;
