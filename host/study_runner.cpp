@@ -116,6 +116,8 @@ void assemble(const StudySpec& spec, const std::vector<Part>& parts, const std::
     csv.commit();
   }
   write_summary(out_dir, summary);
+  std::fputs(comparison_table(summary).c_str(), stdout);
+  std::fflush(stdout);
   fmt::print(log, "report: {0}/summary.md (and {0}/summary.json{1})\n", out_dir,
              spec.per_network ? fmt::format(", {}/networks.csv", out_dir) : "");
 }

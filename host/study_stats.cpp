@@ -209,7 +209,9 @@ CosineAnalysis analyse_cosine(const ConfigStats& s) {
                          : std::fabs(r) < 0.3   ? "weak"
                          : std::fabs(r) < 0.5   ? "moderate"
                                                 : "strong";
-  const auto bin_text = [](int b) { return fmt::format("|cos| in [{:.1f}, {:.1f})", 0.1 * b, 0.1 * (b + 1)); };
+  const auto bin_text = [](int b) {
+    return fmt::format("|cos| in [{:.1f}, {:.1f}{}", 0.1 * b, 0.1 * (b + 1), b + 1 == kCosBins ? "]" : ")");
+  };
   if (n == 0) {
     a.verdict = "no networks";
   } else if (sy == 0) {

@@ -110,6 +110,23 @@ nlohmann::json summary_to_json(const StudySummary& s) {
   return j;
 }
 
+std::string comparison_table(const StudySummary& s) {
+  const StudyGrid grid(s.spec);
+  std::string md =
+      "| id | configuration | networks | solved | 95 % CI | plateau-half | stuck | other-partial | diverged | "
+      "iterations p50 | throughput (net-it/s) |\n|---:|---|---:|---:|---|---:|---:|---:|---:|---:|---:|\n";
+  for (uint32_t id = 0; id < grid.size(); ++id) {
+    const ConfigStats& st = s.stats[id];
+    const uint64_t solved = st.classes[0];
+    const Interval ci = wilson_interval(solved, st.networks);
+    md += fmt::format("| {} | {} | {} | {:.2f} % | [{:.2f}, {:.2f}] % | {} | {} | {} | {} | {} | {} |\n", id,
+                      grid.label(id), st.networks, 100 * fraction(solved, st.networks), 100 * ci.lo, 100 * ci.hi,
+                      st.classes[1], st.classes[2], st.classes[3], st.classes[4], st.iterations.quantile(0.5),
+                      si(throughput(st)));
+  }
+  return md;
+}
+
 std::string summary_to_markdown(const StudySummary& s) {
   const StudyGrid grid(s.spec);
   std::string md;
@@ -129,20 +146,9 @@ std::string summary_to_markdown(const StudySummary& s) {
   out("");
   out("## Comparison");
   out("");
-  out("| id | configuration | networks | solved | 95 % CI | plateau-half | stuck | other-partial | diverged | "
-      "iterations p50 | throughput (net-it/s) |");
-  out("|---:|---|---:|---:|---|---:|---:|---:|---:|---:|---:|");
+  md += comparison_table(s);
   ConfigStats pooled;
-  for (uint32_t id = 0; id < grid.size(); ++id) {
-    const ConfigStats& st = s.stats[id];
-    pooled.merge(st);
-    const uint64_t solved = st.classes[0];
-    const Interval ci = wilson_interval(solved, st.networks);
-    out(fmt::format("| {} | {} | {} | {:.2f} % | [{:.2f}, {:.2f}] % | {} | {} | {} | {} | {} | {} |", id,
-                    grid.label(id), st.networks, 100 * fraction(solved, st.networks), 100 * ci.lo, 100 * ci.hi,
-                    st.classes[1], st.classes[2], st.classes[3], st.classes[4], st.iterations.quantile(0.5),
-                    si(throughput(st))));
-  }
+  for (uint32_t id = 0; id < grid.size(); ++id) pooled.merge(s.stats[id]);
   out("");
   out("## Cosine hypothesis");
   out("");

@@ -27,6 +27,8 @@ nlohmann::json summary_to_json(const StudySummary& s);
 // The plot series (summary.json "plots"); the chart module draws them.
 StudyPlotsData plots_data(const StudySummary& s);
 std::string summary_to_markdown(const StudySummary& s);
+// The comparison table across configurations (Markdown), also printed at the end of a study.
+std::string comparison_table(const StudySummary& s);
 // Writes summary.json and summary.md into dir, atomically.
 void write_summary(const std::string& dir, const StudySummary& s);
 
