@@ -100,15 +100,17 @@ void add_study_command(CLI::App& app) {
   for (size_t k = 0; k < args->keys.size(); ++k) {
     const std::string& flag = args->keys[k].first;
     const std::string names = flag == "--max-epoch" ? "-n,--max-epoch" : flag;
-    args->options[k] = cmd->add_option(names, args->values[k], help[k]);
+    const char* type = k < 3 || flag == "--trace-sample" ? "N" : k < 5 ? "NAME" : "LIST";
+    args->options[k] = cmd->add_option(names, args->values[k], help[k])->type_name(type);
   }
   args->per_network_opt = cmd->add_flag("--per-network", args->per_network, "also write networks.csv (one row per network)");
-  cmd->add_option("--spec", args->spec_file, "read the study from a JSON spec (e.g. a previous DIR/spec.json)");
-  cmd->add_option("--device", args->device, "auto, cuda, cuda-blas, cpu, reference (default: the spec's, auto)");
-  cmd->add_option("--out", args->out, "output directory (default study-out)");
-  cmd->add_option("--shard", args->shard, "run shard i of n (1-based): a contiguous block of every configuration's networks");
+  cmd->add_option("--spec", args->spec_file, "read the study from a JSON spec (e.g. a previous DIR/spec.json)")->type_name("FILE");
+  cmd->add_option("--device", args->device, "auto, cuda, cuda-blas, cpu, reference (default: the spec's, auto)")->type_name("NAME");
+  cmd->add_option("--out", args->out, "output directory (default study-out)")->type_name("DIR");
+  cmd->add_option("--shard", args->shard, "run shard i of n (1-based): a contiguous block of every configuration's networks")
+      ->type_name("i/n");
   cmd->add_flag("--resume", args->resume, "continue the study in --out where it stopped");
-  cmd->add_option("--chunk-size", args->chunk_size, "at most this many networks per chunk (default: the backend's)");
+  cmd->add_option("--chunk-size", args->chunk_size, "at most this many networks per chunk (default: the backend's)")->type_name("N");
   cmd->callback([args] { run(*args); });
 }
 
@@ -117,7 +119,7 @@ void add_merge_command(CLI::App& app) {
   auto out = std::make_shared<std::string>();
   auto* cmd = app.add_subcommand("merge", "Merge the shard directories of one study into one summary");
   cmd->add_option("dirs", *dirs, "shard directories (all shards 1..n of one study)")->required();
-  cmd->add_option("--out", *out, "output directory (new or empty)")->required();
+  cmd->add_option("--out", *out, "output directory (new or empty)")->required()->type_name("DIR");
   cmd->callback([dirs, out] { merge_studies(*dirs, *out, stderr); });
 }
 
