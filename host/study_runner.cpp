@@ -15,6 +15,7 @@
 #include "study_dir.hpp"
 #include "study_plots_data.hpp"
 #include "study_progress.hpp"
+#include "study_reduce.hpp"
 #include "study_summary.hpp"
 #include "trainer.hpp"
 #include "usage_error.hpp"
@@ -230,20 +231,9 @@ void run_study(StudySpec spec, const StudyRunOptions& opt, std::FILE* log) {
       bs.count = std::min(chunk, range.end - next);
       const auto t0 = std::chrono::steady_clock::now();
       trainer->train(bs, batch);
-      ConfigStats stats;
-      std::string csv;
-      // Iterations are counted densely per chunk, then folded into the exact (sparse) histogram.
-      // (Dense only up to 2^20 iterations; beyond, straight into the map.)
-      const bool dense = bs.config.max_iterations <= (1 << 20);
-      std::vector<uint64_t> iteration_counts(dense ? static_cast<size_t>(bs.config.max_iterations) + 1 : 0, 0);
-      for (size_t i = 0; i < batch.size(); ++i) {
-        const Outcome o = batch.at(i);
-        const FailureClass c = classify(o, bs.config.target);
-        stats.add(o, c, /*count_iterations=*/!dense);
-        if (dense) ++iteration_counts[static_cast<size_t>(std::clamp(o.iterations, 0, bs.config.max_iterations))];
-        if (spec.per_network) csv += networks_csv_row(id, o, c, bs.config.hidden, max_hidden(spec));
-      }
-      for (size_t v = 0; v < iteration_counts.size(); ++v) stats.iterations.add(static_cast<int64_t>(v), iteration_counts[v]);
+      ChunkReduction reduced = reduce_chunk(batch, bs.config, id, spec.per_network, max_hidden(spec));
+      ConfigStats& stats = reduced.stats;
+      const std::string& csv = reduced.csv;
       stats.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       // Chunk files first, then the state that counts them: a kill in between only repeats this chunk.
       if (spec.per_network) write_file_atomically(chunk_file(dir, id, seq, "csv"), csv);

@@ -134,3 +134,34 @@ TEST(LossBins, EdgesAndExtremes) {
 
 }  // namespace
 }  // namespace xorseed
+
+#include "host/study_reduce.hpp"
+
+namespace xorseed {
+namespace {
+
+TEST(ReduceChunk, ThreadCountDoesNotChangeTheResult) {
+  OutcomeBatch b;
+  const size_t n = 70000;
+  b.first_network = 5;
+  b.resize(n, 2, false);
+  for (size_t i = 0; i < n; ++i) {
+    b.iterations[i] = static_cast<int32_t>(1 + (i * 7919) % 3000);
+    b.final_loss[i] = std::pow(10.0, -static_cast<double>(i % 11));
+    b.correct[i] = static_cast<uint8_t>(i % 5);
+    b.cos_initial[i] = std::sin(static_cast<double>(i));
+    for (int k = 0; k < 4; ++k) b.predictions[4 * i + k] = (i + k) % 3 == 0 ? 0.5 : (k == 1 || k == 2) ? 0.9 : 0.1;
+  }
+  NetworkConfig c;
+  c.max_iterations = 3000;
+  const ChunkReduction one = reduce_chunk(b, c, 7, true, 2, 1);
+  const ChunkReduction many = reduce_chunk(b, c, 7, true, 2, 4);
+  EXPECT_EQ(many.stats.to_json(), one.stats.to_json());
+  EXPECT_EQ(many.csv, one.csv);
+  EXPECT_EQ(one.stats.networks, n);
+  EXPECT_EQ(one.stats.iterations.total(), n);
+  EXPECT_EQ(one.csv.substr(0, 4), "7,5,");
+}
+
+}  // namespace
+}  // namespace xorseed
