@@ -142,7 +142,8 @@ uint64_t stop_after_chunks() {
 
 }  // namespace
 
-void run_study(StudySpec spec, const StudyRunOptions& opt, std::FILE* log) {
+void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
+  StudyRunOptions opt = options;
   const std::string& dir = opt.out_dir;
   if (dir.empty()) throw UsageError("--out: '' is not allowed; name a directory");
   // ---- every check first: nothing is written before the study is known to be valid ----
@@ -153,6 +154,10 @@ void run_study(StudySpec spec, const StudyRunOptions& opt, std::FILE* log) {
     if (state.contains("merged_from"))
       throw UsageError(fmt::format("--resume: '{}' holds merged shards; there is nothing to resume", dir));
     if (!opt.spec_given) spec = spec_from_json(state.at("spec"), dir + "/state.json");
+    if (!opt.shard_given) {
+      opt.shard_index = state.at("shard").at("index").get<int>();
+      opt.shard_count = state.at("shard").at("count").get<int>();
+    }
   } else if (has_state) {
     throw UsageError(fmt::format("--out: '{}' already holds a study; pass --resume to continue it or choose "
                                  "another directory",

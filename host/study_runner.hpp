@@ -15,6 +15,7 @@ struct StudyRunOptions {
   bool spec_given = true;     // false: --resume takes the spec stored in out_dir
   std::string device;         // non-empty: overrides spec.device
   int shard_index = 1, shard_count = 1;
+  bool shard_given = true;    // false: --resume takes the shard stored in out_dir
   uint64_t max_chunk = 0;     // > 0: at most this many networks per chunk (else the backend's chunk size)
 };
 

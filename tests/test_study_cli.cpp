@@ -73,7 +73,9 @@ class StudyCli : public ::testing::Test {
     root_ = tmpl;
     const CliRun r = cli("study " + study_args() + " --chunk-size 32 --out whole");
     ASSERT_EQ(r.rc, 0) << r.err;
+    whole_log_ = r;
   }
+  static CliRun whole_log_;
   static void TearDownTestSuite() { fs::remove_all(root_); }
 
   // summary.json without what depends on the machine and the run.
@@ -97,6 +99,7 @@ class StudyCli : public ::testing::Test {
 };
 
 fs::path StudyCli::root_;
+CliRun StudyCli::whole_log_;
 
 TEST_F(StudyCli, WholeStudyHasTheOutputsAndAMixOfOutcomes) {
   for (const char* f : {"spec.json", "state.json", "summary.json", "summary.md", "networks.csv"})
@@ -133,6 +136,15 @@ TEST_F(StudyCli, WholeStudyHasTheOutputsAndAMixOfOutcomes) {
   EXPECT_EQ(bands[0].at("networks"), 16);
   EXPECT_FALSE(bands[0].at("p50").empty());
   EXPECT_NE(slurp(root_ / "whole" / "summary.md").find("Cosine verdict"), std::string::npos);
+  // Progress on stderr (not a terminal: plain lines), the comparison table on stdout.
+  const std::string& err = whole_log_.err;
+  EXPECT_NE(err.find("xorseed study: 4 configuration(s) x 96 networks"), std::string::npos) << err;
+  EXPECT_NE(err.find("device: " + device_args().substr(9, device_args().find(' ', 9) - 9)), std::string::npos) << err;
+  EXPECT_NE(err.find("config 4/4: hidden_activation=sigmoid output_activation=sigmoid"), std::string::npos) << err;
+  EXPECT_NE(err.find("progress: 100.0 % 384/384 networks"), std::string::npos) << err;
+  EXPECT_NE(err.find("report: whole/summary.md"), std::string::npos) << err;
+  EXPECT_EQ(err.find('\r'), std::string::npos);
+  EXPECT_NE(whole_log_.out.find("| 3 | hidden_activation=sigmoid lr=2 | 96 |"), std::string::npos) << whole_log_.out;
 }
 
 TEST_F(StudyCli, RowsAreTheReferenceNetworksOfEachConfigurationStream) {
@@ -172,6 +184,12 @@ TEST_F(StudyCli, ShardsMergedEqualTheWholeStudy) {
   ASSERT_EQ(m.rc, 0) << m.err;
   EXPECT_EQ(stable_summary("merged"), stable_summary("whole"));
   EXPECT_EQ(slurp(root_ / "merged" / "networks.csv"), slurp(root_ / "whole" / "networks.csv"));
+  // A merged study replays like the whole one.
+  const CliRun replay = cli("replay --study merged --config 1 --network 40 --no-images --out replay-merged");
+  EXPECT_NE(replay.err.find("study row: matches"), std::string::npos) << replay.err;
+  // Resuming a complete study only rewrites its summary.
+  const CliRun again = cli("study --resume --out shard2");
+  EXPECT_EQ(again.rc, 0) << again.err;
   // A shard alone is not the whole.
   EXPECT_NE(stable_summary("shard1").at("configurations"), stable_summary("whole").at("configurations"));
   // Bad merges: a shard twice, a shard missing.

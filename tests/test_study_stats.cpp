@@ -40,6 +40,8 @@ TEST(FailureClassifier, HandMadeOutcomes) {
   EXPECT_EQ(classify(outcome(0.02, 0.97, 0.98, 0.03, 0.001), Target::bilinear), FailureClass::solved);
   // The seed's NG 1: 0.04, 0.50, 0.96, 0.50.
   EXPECT_EQ(classify(outcome(0.04, 0.50, 0.96, 0.50, 0.1266), Target::bilinear), FailureClass::plateau_half);
+  // The seed's NG 2 as printed after 80000 iterations: 0.60, 0.54, 0.54, 0.38, loss 0.2318.
+  EXPECT_EQ(classify(outcome(0.60, 0.54, 0.54, 0.38, 0.2318), Target::bilinear), FailureClass::stuck);
   // Everything ~0.5, loss ~0.25: stuck (NG 2 at the default horizon).
   EXPECT_EQ(classify(outcome(0.52, 0.49, 0.51, 0.47, 0.2499), Target::bilinear), FailureClass::stuck);
   // All near 0.5 but the loss far from 0.25 cannot happen with these outputs; loss decides.

@@ -38,6 +38,7 @@ struct StudyArgs {
   std::vector<CLI::Option*> options = std::vector<CLI::Option*>(keys.size(), nullptr);
   bool per_network = false;
   CLI::Option* per_network_opt = nullptr;
+  CLI::Option* shard_opt = nullptr;
   std::string spec_file, device, out = "study-out", shard = "1/1";
   uint64_t chunk_size = 0;
   bool resume = false;
@@ -68,6 +69,7 @@ void run(const StudyArgs& a) {
   opt.device = a.device;
   if (!a.device.empty()) parse_backend("--device", a.device);
   parse_shard(a.shard, opt.shard_index, opt.shard_count);
+  opt.shard_given = a.shard_opt->count() > 0;
   opt.max_chunk = a.chunk_size;
   run_study(spec, opt, stderr);
 }
@@ -107,7 +109,7 @@ void add_study_command(CLI::App& app) {
   cmd->add_option("--spec", args->spec_file, "read the study from a JSON spec (e.g. a previous DIR/spec.json)")->type_name("FILE");
   cmd->add_option("--device", args->device, "auto, cuda, cuda-blas, cpu, reference (default: the spec's, auto)")->type_name("NAME");
   cmd->add_option("--out", args->out, "output directory (default study-out)")->type_name("DIR");
-  cmd->add_option("--shard", args->shard, "run shard i of n (1-based): a contiguous block of every configuration's networks")
+  args->shard_opt = cmd->add_option("--shard", args->shard, "run shard i of n (1-based): a contiguous block of every configuration's networks")
       ->type_name("i/n");
   cmd->add_flag("--resume", args->resume, "continue the study in --out where it stopped");
   cmd->add_option("--chunk-size", args->chunk_size, "at most this many networks per chunk (default: the backend's)")->type_name("N");
