@@ -3,8 +3,13 @@
 #include <cerrno>
 #include <cstring>
 
+#include <cstdio>
+
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -34,6 +39,29 @@ void make_dir(const std::string& path) {
     const std::string part = path.substr(0, pos);
     if (::mkdir(part.c_str(), 0755) != 0 && errno != EEXIST)
       throw UsageError(fmt::format("cannot create directory '{}': {}", part, std::strerror(errno)));
+  }
+}
+
+int lock_study_dir(const std::string& dir) {
+  const std::string path = dir + "/.lock";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw UsageError(fmt::format("--out: cannot write '{}': {}", path, std::strerror(errno)));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    throw UsageError(fmt::format("--out: '{}' is in use by another xorseed study", dir));
+  }
+  return fd;
+}
+
+void remove_stale_temporaries(const std::string& dir) {
+  for (const std::string sub : {"", "/chunks", "/configs"}) {
+    DIR* d = ::opendir((dir + sub).c_str());
+    if (!d) continue;
+    std::vector<std::string> stale;
+    while (const dirent* e = ::readdir(d))
+      if (std::strstr(e->d_name, ".tmp.")) stale.push_back(dir + sub + "/" + e->d_name);
+    ::closedir(d);
+    for (const auto& p : stale) std::remove(p.c_str());
   }
 }
 

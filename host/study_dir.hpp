@@ -31,6 +31,11 @@ StudySpec read_study_spec(const std::string& dir, const std::string& flag);
 bool path_exists(const std::string& path);
 bool is_empty_or_missing_dir(const std::string& path);
 void make_dir(const std::string& path);  // mkdir -p; UsageError when it fails
+// Takes DIR/.lock (flock, released when the process ends, even killed); UsageError when another
+// process holds it. Returns the descriptor to keep open.
+int lock_study_dir(const std::string& dir);
+// Removes temporaries ("*.tmp.<pid>") left by a killed process in dir and its chunks/ and configs/.
+void remove_stale_temporaries(const std::string& dir);
 
 // networks.csv: header and one row per network. Parameters fill param_0.. (4H+1 columns, blank
 // past the configuration's own width up to max_hidden's).

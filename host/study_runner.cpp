@@ -195,6 +195,9 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
   // ---- create or reopen the directory ----
   make_dir(dir + "/chunks");
   make_dir(dir + "/configs");
+  const int lock = lock_study_dir(dir);  // held until the process ends
+  (void)lock;
+  if (opt.resume) remove_stale_temporaries(dir);
   if (!opt.resume) state = new_state(spec, opt.shard_index, opt.shard_count);
   if (!opt.resume || !path_exists(dir + "/spec.json"))
     write_file_atomically(dir + "/spec.json", spec_to_json(spec).dump(1) + "\n");

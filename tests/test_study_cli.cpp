@@ -4,7 +4,10 @@
 // Backend-agnostic: XORSEED_TEST_DEVICE picks the backend (default reference, in double).
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -249,6 +252,19 @@ TEST_F(StudyCli, SigkillAnywhereThenResumeEqualsUninterrupted) {
   ASSERT_EQ(resumed.rc, 0) << resumed.err;
   EXPECT_EQ(stable_summary("killed"), stable_summary("unkilled"));
   EXPECT_EQ(slurp(root_ / "killed" / "networks.csv"), slurp(root_ / "unkilled" / "networks.csv"));
+}
+
+TEST_F(StudyCli, AStudyDirectoryInUseIsRefused) {
+  const std::string lock = (root_ / "whole" / ".lock").string();
+  const int fd = ::open(lock.c_str(), O_RDWR);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  const auto before = snapshot("whole");
+  const CliRun r = cli("study --resume --out whole");
+  ::close(fd);
+  EXPECT_EQ(r.rc, 2) << r.err;
+  EXPECT_NE(r.err.find("is in use by another xorseed study"), std::string::npos) << r.err;
+  EXPECT_EQ(snapshot("whole"), before);
 }
 
 TEST_F(StudyCli, RerunFromSpecJsonGivesTheSameSummary) {
