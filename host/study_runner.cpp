@@ -197,7 +197,10 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
   make_dir(dir + "/configs");
   const int lock = lock_study_dir(dir);  // held until the process ends
   (void)lock;
-  if (opt.resume) remove_stale_temporaries(dir);
+  if (opt.resume) {
+    state = read_study_state(dir, "--resume");  // as of now that we hold the lock
+    remove_stale_temporaries(dir);
+  }
   if (!opt.resume) state = new_state(spec, opt.shard_index, opt.shard_count);
   if (!opt.resume || !path_exists(dir + "/spec.json"))
     write_file_atomically(dir + "/spec.json", spec_to_json(spec).dump(1) + "\n");
@@ -210,9 +213,10 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
   const uint64_t already = first_config * per_config + state.at("done").get<uint64_t>();
   fmt::print(log, "xorseed study: {} configuration(s) x {} networks{}, study seed {}, precision {}, math {}\n",
              grid.size(), spec.seeds,
-             opt.shard_count > 1 ? fmt::format(" (shard {}/{}: networks {}..{} of each)", opt.shard_index,
-                                               opt.shard_count, range.begin, range.end - 1)
-                                 : "",
+             opt.shard_count == 1     ? std::string()
+             : range.end == range.begin ? fmt::format(" (shard {}/{}: no networks)", opt.shard_index, opt.shard_count)
+                                        : fmt::format(" (shard {}/{}: networks {}..{} of each)", opt.shard_index,
+                                                      opt.shard_count, range.begin, range.end - 1),
              spec.seed, precision_name(spec.precision), math_mode_name(spec.math));
   fmt::print(log, "device: {} ({})\n", backend_name(trainer->backend()), note);
   if (opt.resume) fmt::print(log, "resuming: {} networks already done\n", already);
