@@ -283,6 +283,7 @@ TEST_F(StudyCli, ReplayReproducesTheStudyRow) {
   // TEMPORARY: until the train report is merged, run_train_report throws "not merged yet".
   if (r.err.find("not merged yet") == std::string::npos) {
     EXPECT_EQ(r.rc, 0) << r.err;
+    EXPECT_NE(r.out.find("Accuracy: "), std::string::npos) << r.out;  // the train report follows
   }
 }
 
