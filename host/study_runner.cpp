@@ -13,6 +13,7 @@
 
 #include "atomic_file.hpp"
 #include "study_dir.hpp"
+#include "study_plots.hpp"
 #include "study_plots_data.hpp"
 #include "study_progress.hpp"
 #include "study_reduce.hpp"
@@ -92,7 +93,7 @@ struct Part {
 // writes them into out_dir. Statistics always come from the chunk files: one code path for a
 // whole run, a resumed run and merged shards.
 void assemble(const StudySpec& spec, const std::vector<Part>& parts, const std::string& out_dir,
-              const nlohmann::json& run, std::FILE* log) {
+              const nlohmann::json& run, bool images, std::FILE* log) {
   const StudyGrid grid(spec);
   StudySummary summary;
   summary.spec = spec;
@@ -119,6 +120,12 @@ void assemble(const StudySpec& spec, const std::vector<Part>& parts, const std::
   write_summary(out_dir, summary);
   std::fputs(comparison_table(summary).c_str(), stdout);
   std::fflush(stdout);
+  if (images) {
+    std::string why;
+    const auto plots = write_study_plots(plots_data(summary), out_dir, why);
+    if (plots.empty()) fmt::print(log, "plots: none ({})\n", why);
+    for (const auto& p : plots) fmt::print(log, "Saved the figure to: {}\n", p);
+  }
   fmt::print(log, "report: {0}/summary.md (and {0}/summary.json{1})\n", out_dir,
              spec.per_network ? fmt::format(", {}/networks.csv", out_dir) : "");
 }
@@ -282,10 +289,10 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
   nlohmann::json run = {{"backend", backend_name(trainer->backend())},
                         {"note", note},
                         {"shard", {{"index", opt.shard_index}, {"count", opt.shard_count}}}};
-  assemble(spec, {Part{dir, state}}, dir, run, log);
+  assemble(spec, {Part{dir, state}}, dir, run, opt.images, log);
 }
 
-void merge_studies(const std::vector<std::string>& dirs, const std::string& out_dir, std::FILE* log) {
+void merge_studies(const std::vector<std::string>& dirs, const std::string& out_dir, bool images, std::FILE* log) {
   if (dirs.empty()) throw UsageError("merge: name the shard directories to merge");
   std::vector<Part> parts;
   for (const auto& d : dirs) parts.push_back(Part{d, read_study_state(d, "merge")});
@@ -323,7 +330,7 @@ void merge_studies(const std::vector<std::string>& dirs, const std::string& out_
   make_dir(out_dir);
   write_file_atomically(out_dir + "/spec.json", spec_json.dump(1) + "\n");
   assemble(spec, ordered, out_dir, {{"backend", backends[0]}, {"shard_backends", backends}, {"merged_from", from}},
-           log);
+           images, log);
   nlohmann::json state = {{"format", kStudyStateFormat},
                           {"spec", spec_json},
                           {"complete", true},

@@ -41,7 +41,7 @@ struct StudyArgs {
   CLI::Option* shard_opt = nullptr;
   std::string spec_file, device, out = "study-out", shard = "1/1";
   uint64_t chunk_size = 0;
-  bool resume = false;
+  bool resume = false, no_images = false;
 };
 
 void run(const StudyArgs& a) {
@@ -71,6 +71,7 @@ void run(const StudyArgs& a) {
   parse_shard(a.shard, opt.shard_index, opt.shard_count);
   opt.shard_given = a.shard_opt->count() > 0;
   opt.max_chunk = a.chunk_size;
+  opt.images = !a.no_images;
   run_study(spec, opt, stderr);
 }
 
@@ -112,6 +113,7 @@ void add_study_command(CLI::App& app) {
   args->shard_opt = cmd->add_option("--shard", args->shard, "run shard i of n (1-based): a contiguous block of every configuration's networks")
       ->type_name("i/n");
   cmd->add_flag("--resume", args->resume, "continue the study in --out where it stopped");
+  cmd->add_flag("--no-images", args->no_images, "do not draw DIR/plots/*.png");
   cmd->add_option("--chunk-size", args->chunk_size, "at most this many networks per chunk (default: the backend's)")->type_name("N");
   cmd->callback([args] { run(*args); });
 }
@@ -119,10 +121,12 @@ void add_study_command(CLI::App& app) {
 void add_merge_command(CLI::App& app) {
   auto dirs = std::make_shared<std::vector<std::string>>();
   auto out = std::make_shared<std::string>();
+  auto no_images = std::make_shared<bool>(false);
   auto* cmd = app.add_subcommand("merge", "Merge the shard directories of one study into one summary");
+  cmd->add_flag("--no-images", *no_images, "do not draw DIR/plots/*.png");
   cmd->add_option("dirs", *dirs, "shard directories (all shards 1..n of one study)")->required();
   cmd->add_option("--out", *out, "output directory (new or empty)")->required()->type_name("DIR");
-  cmd->callback([dirs, out] { merge_studies(*dirs, *out, stderr); });
+  cmd->callback([dirs, out, no_images] { merge_studies(*dirs, *out, !*no_images, stderr); });
 }
 
 }  // namespace xorseed::cli
