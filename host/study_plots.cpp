@@ -88,10 +88,19 @@ plot::Chart final_loss_chart(const StudyPlotsData& d) {
   c.x.label = "final loss";
   c.x.log = true;
   c.y.label = "networks";
+  // Only the occupied range of bins (over the plotted configurations), one empty bin either side.
+  size_t first = d.loss_log10_edges.size(), last = 0;
+  for (size_t i = 0; i < plotted(d); ++i)
+    for (size_t b = 0; b < d.loss_counts[i].size(); ++b)
+      if (d.loss_counts[i][b]) first = std::min(first, b), last = std::max(last, b);
+  if (first > last) return c;
+  first = first > 0 ? first - 1 : 0;
+  last = std::min(last + 1, d.loss_counts[0].size() - 1);
   std::vector<double> edges;
-  for (double e : d.loss_log10_edges) edges.push_back(std::pow(10.0, e));
+  for (size_t b = first; b <= last + 1; ++b) edges.push_back(std::pow(10.0, d.loss_log10_edges[b]));
   for (size_t i = 0; i < plotted(d); ++i) {
-    std::vector<double> counts(d.loss_counts[i].begin(), d.loss_counts[i].end());
+    std::vector<double> counts(d.loss_counts[i].begin() + static_cast<long>(first),
+                               d.loss_counts[i].begin() + static_cast<long>(last) + 1);
     c.series.push_back(plot::Series::histogram(d.labels[i], edges, counts));
   }
   return c;

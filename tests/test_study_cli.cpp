@@ -147,6 +147,15 @@ TEST_F(StudyCli, WholeStudyHasTheOutputsAndAMixOfOutcomes) {
   EXPECT_NE(err.find("progress: 100.0 % 384/384 networks"), std::string::npos) << err;
   EXPECT_NE(err.find("report: whole/summary.md"), std::string::npos) << err;
   EXPECT_EQ(err.find('\r'), std::string::npos);
+#if defined(XORSEED_HAVE_IMAGES) && __has_include("host/images/chart.hpp")
+  for (const char* png : {"success_rate", "iterations", "failure_vs_cosine", "final_loss", "loss_bands"}) {
+    const std::string bytes = slurp(root_ / "whole" / "plots" / (std::string(png) + ".png"));
+    EXPECT_EQ(bytes.substr(0, 4), "\x89PNG") << png;
+    EXPECT_NE(err.find(std::string("Saved the figure to: whole/plots/") + png + ".png"), std::string::npos) << err;
+  }
+#else
+  EXPECT_NE(err.find("plots: none (this xorseed was built without the chart module"), std::string::npos) << err;
+#endif
   EXPECT_NE(whole_log_.out.find("| 3 | hidden_activation=sigmoid lr=2 | 96 |"), std::string::npos) << whole_log_.out;
 }
 
