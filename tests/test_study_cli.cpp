@@ -263,6 +263,27 @@ TEST_F(StudyCli, SigkillAnywhereThenResumeEqualsUninterrupted) {
   EXPECT_EQ(slurp(root_ / "killed" / "networks.csv"), slurp(root_ / "unkilled" / "networks.csv"));
 }
 
+TEST_F(StudyCli, EveryAxisCanVary) {
+  const CliRun r = cli("study " + device_args() +
+                       " --seeds 12 --max-epoch 300..400:100 --target bilinear,trig --batch-size 4,8 --hidden 1,3 "
+                       "--init-range 0.5,1 --stop-loss 0,0.01 --output-activation sigmoid,tanh --trace-sample 2 "
+                       "--per-network --no-images --out axes");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  const nlohmann::json s = stable_summary("axes");
+  ASSERT_EQ(s.at("configurations").size(), 128u);
+  // Last axis fastest: config 1 differs from config 0 in stop_loss only, config 2 in max_epoch.
+  EXPECT_EQ(s.at("configurations")[1].at("config").at("stop_loss"), 0.01);
+  EXPECT_EQ(s.at("configurations")[2].at("config").at("max_epoch"), 400);
+  EXPECT_EQ(s.at("configurations")[64].at("config").at("output_activation"), "tanh");
+  for (const auto& c : s.at("configurations")) {
+    EXPECT_EQ(c.at("networks"), 12);
+    EXPECT_LE(c.at("iterations").at("p90").get<int>(), c.at("config").at("max_epoch").get<int>());
+  }
+  // networks.csv has room for the widest configuration's 4H + 1 = 13 parameters.
+  const std::string csv = slurp(root_ / "axes" / "networks.csv");
+  EXPECT_NE(csv.find(",param_12\n"), std::string::npos);
+}
+
 TEST_F(StudyCli, AStudyDirectoryInUseIsRefused) {
   const std::string lock = (root_ / "whole" / ".lock").string();
   const int fd = ::open(lock.c_str(), O_RDWR);
