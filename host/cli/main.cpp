@@ -16,6 +16,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1, 1);
   app.set_version_flag("--version", "xorseed 0.1.0");
   xorseed::cli::add_train_command(app);
+  xorseed::cli::add_study_command(app);
+  xorseed::cli::add_replay_command(app);
+  xorseed::cli::add_merge_command(app);
   xorseed::cli::add_regress_command(app);
   xorseed::cli::add_analytic_command(app);
   try {

@@ -1,0 +1,120 @@
+// `xorseed replay`: re-creates one network of a study from DIR/spec.json (config K, network I,
+// the study seed), trains it alone with the chosen backend, checks the outcome against the
+// study's networks.csv row when there is one, and prints the full `xorseed train` report.
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "../study_dir.hpp"
+#include "../study_spec.hpp"
+#include "../study_stats.hpp"
+#include "../train_report.hpp"
+#include "../trainer.hpp"
+#include "../usage_error.hpp"
+#include "commands.hpp"
+
+namespace xorseed::cli {
+
+namespace {
+
+struct ReplayArgs {
+  std::string study, device = "reference", log_format = "text", out = ".";
+  int64_t config = -1, network = -1;
+  bool no_images = false;
+};
+
+void run(const ReplayArgs& a) {
+  const StudySpec spec = read_study_spec(a.study, "--study");
+  const StudyGrid grid(spec);
+  if (a.config < 0 || a.config >= static_cast<int64_t>(grid.size()))
+    throw UsageError(fmt::format("--config: '{}' is out of range; the study has {} configuration(s): 0..{}", a.config,
+                                 grid.size(), grid.size() - 1));
+  const uint64_t last = spec.first_network + spec.seeds - 1;
+  if (a.network < static_cast<int64_t>(spec.first_network) || static_cast<uint64_t>(a.network) > last)
+    throw UsageError(fmt::format("--network: '{}' is out of range; the study has networks {}..{}", a.network,
+                                 spec.first_network, last));
+  LogFormat format = LogFormat::text;
+  if (a.log_format == "json") format = LogFormat::json;
+  else if (a.log_format != "text")
+    throw UsageError(fmt::format("--log-format: '{}' is not one of text, json", a.log_format));
+  const auto config_id = static_cast<uint32_t>(a.config);
+  const auto network = static_cast<uint64_t>(a.network);
+
+  std::string note;
+  auto trainer = make_trainer(parse_backend("--device", a.device), note);
+  BatchSpec bs;
+  bs.config = grid.at(config_id);
+  bs.seed = spec.seed;
+  bs.config_id = config_id;
+  bs.first_network = network;
+  bs.count = 1;
+  bs.precision = trainer->backend() == Backend::reference ? Precision::f64 : spec.precision;
+  bs.math = spec.math;
+  bs.keep_params = true;
+  trainer->check_supported(bs);
+  OutcomeBatch batch;
+  trainer->train(bs, batch);
+  const Outcome o = batch.at(0);
+  const FailureClass c = classify(o, bs.config.target);
+  fmt::print(stderr, "replay: study '{}', config {} ({}), network {}, study seed {}\n", a.study, config_id,
+             grid.describe(config_id), network, spec.seed);
+  fmt::print(stderr, "device: {} ({}), precision {}\n", backend_name(trainer->backend()), note,
+             precision_name(bs.precision));
+  fmt::print(stderr, "outcome: {}, accuracy {:.2f} %, iterations {}, final loss {}, initial cos {}\n",
+             failure_class_name(c), 100 * o.accuracy, o.iterations, o.final_loss, o.cos_initial);
+
+  const std::string mine = networks_csv_row(config_id, o, c, bs.config.hidden, max_hidden(spec));
+  std::ifstream csv(a.study + "/networks.csv");
+  if (!csv) {
+    fmt::print(stderr, "study row: none (the study has no networks.csv; run it with --per-network to compare)\n");
+  } else {
+    const std::string prefix = fmt::format("{},{},", config_id, network);
+    std::string line, found;
+    while (std::getline(csv, line))
+      if (line.compare(0, prefix.size(), prefix) == 0) {
+        found = line + "\n";
+        break;
+      }
+    if (found.empty()) {
+      fmt::print(stderr, "study row: not found in {}/networks.csv\n", a.study);
+    } else if (found == mine) {
+      fmt::print(stderr, "study row: matches (identical outcome and final parameters)\n");
+    } else {
+      fmt::print(stderr, "study row: differs{}\n  study:  {}  replay: {}",
+                 bs.precision != spec.precision ? fmt::format(" (the study ran in {}, this replay in {})",
+                                                              precision_name(spec.precision),
+                                                              precision_name(bs.precision))
+                                                : "",
+                 found, mine);
+    }
+  }
+  std::fflush(stderr);
+
+  TrainRequest request;
+  request.config = bs.config;
+  request.id = NetworkId{spec.seed, config_id, network};
+  request.log_format = format;
+  request.out_dir = a.out;
+  request.images = !a.no_images;
+  run_train_report(request, stdout);
+}
+
+}  // namespace
+
+void add_replay_command(CLI::App& app) {
+  auto args = std::make_shared<ReplayArgs>();
+  auto* cmd = app.add_subcommand("replay", "Re-create one network of a study and run it alone with the full report");
+  cmd->add_option("--study", args->study, "the study directory (holds spec.json)")->required();
+  cmd->add_option("--config", args->config, "configuration id (0-based, grid order)")->required();
+  cmd->add_option("--network", args->network, "network index within the configuration")->required();
+  cmd->add_option("--device", args->device, "reference (default), cpu, cuda: the backend whose outcome is compared");
+  cmd->add_option("--log-format", args->log_format, "text (default) or json");
+  cmd->add_option("--out", args->out, "directory for the report's results/ and images/ (default .)");
+  cmd->add_flag("--no-images", args->no_images, "do not draw the charts");
+  cmd->callback([args] { run(*args); });
+}
+
+}  // namespace xorseed::cli

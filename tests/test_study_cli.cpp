@@ -1,0 +1,371 @@
+// `xorseed study / merge / replay` end to end through the built CLI: shards merged == whole,
+// resume == uninterrupted, rerun from spec.json == original, replay == the study's row, and
+// bad input exits 2 with one line without damaging an existing study.
+// Backend-agnostic: XORSEED_TEST_DEVICE picks the backend (default reference, in double).
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "host/study_dir.hpp"
+#include "host/study_spec.hpp"
+#include "reference/reference_trainer.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliRun {
+  int rc = -1;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string device_args() {
+  const char* d = std::getenv("XORSEED_TEST_DEVICE");
+  return std::string("--device ") + (d && *d ? d : "reference") + " --precision double";
+}
+
+class StudyCli : public ::testing::Test {
+ protected:
+  static fs::path root_;
+  // A small study with a mix of outcomes: 4 configurations x 96 networks, chunks of 32.
+  static std::string study_args(int max_epoch = 2000) {
+    return "--seeds 96 --first-network 3 --seed 11 --max-epoch " + std::to_string(max_epoch) + " --hidden-activation relu,sigmoid --lr 0.5,2 "
+           "--trace-sample 16 --per-network " + device_args();
+  }
+
+  static CliRun cli(const std::string& args, const std::string& env = "") {
+    return shell(env + " '" XORSEED_CLI "' " + args);
+  }
+
+  // Runs a shell command line in root_, capturing stdout, stderr and the exit code.
+  static CliRun shell(const std::string& command) {
+    static int n = 0;
+    const fs::path out = root_ / ("cli" + std::to_string(++n) + ".out"), err = root_ / ("cli" + std::to_string(n) + ".err");
+    const std::string cmd =
+        "cd '" + root_.string() + "' && " + command + " >'" + out.string() + "' 2>'" + err.string() + "'";
+    const int status = std::system(cmd.c_str());
+    CliRun r;
+    r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = slurp(out);
+    r.err = slurp(err);
+    return r;
+  }
+
+  static void SetUpTestSuite() {
+    std::string tmpl = (fs::temp_directory_path() / "xorseed-study-XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    root_ = tmpl;
+    const CliRun r = cli("study " + study_args() + " --chunk-size 32 --out whole");
+    ASSERT_EQ(r.rc, 0) << r.err;
+    whole_log_ = r;
+  }
+  static CliRun whole_log_;
+  static void TearDownTestSuite() { fs::remove_all(root_); }
+
+  // summary.json without what depends on the machine and the run.
+  static nlohmann::json stable_summary(const std::string& dir) {
+    nlohmann::json j = nlohmann::json::parse(slurp(root_ / dir / "summary.json"));
+    j.erase("run");
+    for (auto& c : j.at("configurations")) {
+      c.erase("wall_seconds");
+      c.erase("throughput");
+    }
+    return j;
+  }
+
+  // Every file of a directory tree with its contents.
+  static std::map<std::string, std::string> snapshot(const std::string& dir) {
+    std::map<std::string, std::string> files;
+    for (const auto& e : fs::recursive_directory_iterator(root_ / dir))
+      if (e.is_regular_file()) files[e.path().string()] = slurp(e.path());
+    return files;
+  }
+};
+
+fs::path StudyCli::root_;
+CliRun StudyCli::whole_log_;
+
+TEST_F(StudyCli, WholeStudyHasTheOutputsAndAMixOfOutcomes) {
+  for (const char* f : {"spec.json", "state.json", "summary.json", "summary.md", "networks.csv"})
+    EXPECT_TRUE(fs::exists(root_ / "whole" / f)) << f;
+  const nlohmann::json s = stable_summary("whole");
+  ASSERT_EQ(s.at("configurations").size(), 4u);
+  uint64_t solved = 0, failed = 0, networks = 0;
+  for (const auto& c : s.at("configurations")) {
+    networks += c.at("networks").get<uint64_t>();
+    solved += c.at("failure_classes").at("solved").get<uint64_t>();
+    failed += c.at("networks").get<uint64_t>() - c.at("failure_classes").at("solved").get<uint64_t>();
+    EXPECT_EQ(c.at("raw").at("iterations").size() > 0, true);
+  }
+  EXPECT_EQ(networks, 4u * 96u);
+  EXPECT_GT(solved, 0u);
+  EXPECT_GT(failed, 0u);
+  // Grid order: hidden_activation outer, lr inner.
+  EXPECT_EQ(s.at("configurations")[1].at("label"), "hidden_activation=relu lr=2");
+  EXPECT_EQ(s.at("configurations")[2].at("label"), "hidden_activation=sigmoid lr=0.5");
+  // networks.csv: header + one row per network, config-major, network-minor.
+  std::istringstream csv(slurp(root_ / "whole" / "networks.csv"));
+  std::string line;
+  std::getline(csv, line);
+  EXPECT_EQ(line.rfind("config_id,network,class", 0), 0u);
+  int rows = 0;
+  while (std::getline(csv, line)) {
+    const std::string want = std::to_string(rows / 96) + "," + std::to_string(3 + rows % 96) + ",";
+    ASSERT_EQ(line.rfind(want, 0), 0u) << line;
+    ++rows;
+  }
+  EXPECT_EQ(rows, 4 * 96);
+  const auto bands = s.at("plots").at("loss_bands");
+  ASSERT_EQ(bands.size(), 4u);
+  EXPECT_EQ(bands[0].at("networks"), 16);
+  EXPECT_FALSE(bands[0].at("p50").empty());
+  EXPECT_NE(slurp(root_ / "whole" / "summary.md").find("Cosine verdict"), std::string::npos);
+  // Progress on stderr (not a terminal: plain lines), the comparison table on stdout.
+  const std::string& err = whole_log_.err;
+  EXPECT_NE(err.find("xorseed study: 4 configuration(s) x 96 networks"), std::string::npos) << err;
+  EXPECT_NE(err.find("device: " + device_args().substr(9, device_args().find(' ', 9) - 9)), std::string::npos) << err;
+  EXPECT_NE(err.find("config 4/4: hidden_activation=sigmoid output_activation=sigmoid"), std::string::npos) << err;
+  EXPECT_NE(err.find("progress: 100.0 % 384/384 networks"), std::string::npos) << err;
+  EXPECT_NE(err.find("report: whole/summary.md"), std::string::npos) << err;
+  EXPECT_EQ(err.find('\r'), std::string::npos);
+#if defined(XORSEED_HAVE_IMAGES) && __has_include("host/images/chart.hpp")
+  for (const char* png : {"success_rate", "iterations", "failure_vs_cosine", "final_loss", "loss_bands"}) {
+    const std::string bytes = slurp(root_ / "whole" / "plots" / (std::string(png) + ".png"));
+    EXPECT_EQ(bytes.substr(0, 4), "\x89PNG") << png;
+    EXPECT_NE(err.find(std::string("Saved the figure to: whole/plots/") + png + ".png"), std::string::npos) << err;
+  }
+#else
+  EXPECT_NE(err.find("plots: none (this xorseed was built without the chart module"), std::string::npos) << err;
+#endif
+  EXPECT_NE(whole_log_.out.find("| 3 | hidden_activation=sigmoid lr=2 | 96 |"), std::string::npos) << whole_log_.out;
+}
+
+TEST_F(StudyCli, RowsAreTheReferenceNetworksOfEachConfigurationStream) {
+  // Row (config K, network I) is network (study seed, K, I): its own Philox stream per configuration.
+  const xorseed::StudySpec spec = xorseed::read_study_spec((root_ / "whole").string(), "--study");
+  const xorseed::StudyGrid grid(spec);
+  std::istringstream csv(slurp(root_ / "whole" / "networks.csv"));
+  std::string line;
+  std::getline(csv, line);
+  int checked = 0, differ_from_config0 = 0;
+  while (std::getline(csv, line)) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    for (std::string cell; std::getline(ss, cell, ',');) f.push_back(cell);
+    const auto k = static_cast<uint32_t>(std::stoul(f[0]));
+    const uint64_t i = std::stoull(f[1]);
+    if (i % 17 != 0) continue;
+    const auto run = xorseed::reference_train(grid.at(k), xorseed::NetworkId{spec.seed, k, i});
+    EXPECT_EQ(std::stoi(f[4]), run.outcome.iterations) << line;
+    EXPECT_NEAR(std::stod(f[7]), run.outcome.final_loss, 1e-9 * (1 + run.outcome.final_loss)) << line;
+    EXPECT_EQ(std::stod(f[9]), run.outcome.cos_initial) << line;  // initial state: exact on every backend
+    const auto other = xorseed::reference_train(grid.at(k), xorseed::NetworkId{spec.seed, 0, i});
+    differ_from_config0 += k != 0 && other.outcome.cos_initial != run.outcome.cos_initial;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 4 * 5);  // networks 17, 34, 51, 68, 85 of 3..98
+  EXPECT_EQ(differ_from_config0, 3 * 5);
+}
+
+TEST_F(StudyCli, ShardsMergedEqualTheWholeStudy) {
+  for (int i = 1; i <= 3; ++i) {
+    const CliRun r = cli("study " + study_args() + " --chunk-size 20 --shard " + std::to_string(i) + "/3 --out shard" +
+                         std::to_string(i));
+    ASSERT_EQ(r.rc, 0) << r.err;
+  }
+  const CliRun m = cli("merge shard2 shard1 shard3 --out merged");
+  ASSERT_EQ(m.rc, 0) << m.err;
+  EXPECT_EQ(stable_summary("merged"), stable_summary("whole"));
+  EXPECT_EQ(slurp(root_ / "merged" / "networks.csv"), slurp(root_ / "whole" / "networks.csv"));
+  // A merged study replays like the whole one.
+  const CliRun replay = cli("replay --study merged --config 1 --network 40 --no-images --out replay-merged");
+  EXPECT_NE(replay.err.find("study row: matches"), std::string::npos) << replay.err;
+  // Resuming a complete study only rewrites its summary.
+  const CliRun again = cli("study --resume --out shard2");
+  EXPECT_EQ(again.rc, 0) << again.err;
+  // A shard alone is not the whole.
+  EXPECT_NE(stable_summary("shard1").at("configurations"), stable_summary("whole").at("configurations"));
+  // Bad merges: a shard twice, a shard missing.
+  CliRun bad = cli("merge shard1 shard1 shard3 --out merged2");
+  EXPECT_EQ(bad.rc, 2) << bad.err;
+  EXPECT_NE(bad.err.find("given twice"), std::string::npos) << bad.err;
+  bad = cli("merge shard1 shard3 --out merged3");
+  EXPECT_EQ(bad.rc, 2);
+  EXPECT_NE(bad.err.find("shard 2/3 is missing"), std::string::npos) << bad.err;
+  EXPECT_FALSE(fs::exists(root_ / "merged3"));
+}
+
+TEST_F(StudyCli, ResumeAfterAKillEqualsAnUninterruptedRun) {
+  const CliRun killed = cli("study " + study_args() + " --chunk-size 32 --out resumed", "XORSEED_TEST_STOP_AFTER_CHUNKS=5");
+  ASSERT_EQ(killed.rc, 3) << killed.err;
+  EXPECT_FALSE(fs::exists(root_ / "resumed" / "summary.json"));
+  const auto state = nlohmann::json::parse(slurp(root_ / "resumed" / "state.json"));
+  EXPECT_FALSE(state.at("complete").get<bool>());
+  EXPECT_EQ(state.at("next_config"), 1);  // config 0: 3 chunks of 32, complete
+  EXPECT_EQ(state.at("done"), 64);        // config 1: 2 chunks
+  EXPECT_EQ(state.at("chunks"), 2);
+  // Resume with a different spec: refused, nothing damaged.
+  const auto before = snapshot("resumed");
+  const CliRun wrong = cli("study --seeds 50 " + device_args() + " --out resumed --resume");
+  EXPECT_EQ(wrong.rc, 2);
+  EXPECT_NE(wrong.err.find("--resume: the spec differs"), std::string::npos) << wrong.err;
+  EXPECT_EQ(snapshot("resumed"), before);
+  // Resume without repeating the spec (taken from the directory), with a different chunk size.
+  const CliRun resumed = cli("study --resume --out resumed --chunk-size 50");
+  ASSERT_EQ(resumed.rc, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find("resuming: 160 networks already done"), std::string::npos) << resumed.err;
+  EXPECT_EQ(stable_summary("resumed"), stable_summary("whole"));
+  EXPECT_EQ(slurp(root_ / "resumed" / "networks.csv"), slurp(root_ / "whole" / "networks.csv"));
+}
+
+TEST_F(StudyCli, KillBetweenChunkFileAndStateRepeatsOnlyThatChunk) {
+  const CliRun killed = cli("study " + study_args() + " --chunk-size 32 --out resumed2",
+                            "XORSEED_TEST_STOP_AFTER_CHUNKS=4 XORSEED_TEST_STOP_BEFORE_STATE=1");
+  ASSERT_EQ(killed.rc, 3) << killed.err;
+  const auto state = nlohmann::json::parse(slurp(root_ / "resumed2" / "state.json"));
+  EXPECT_EQ(state.at("next_config"), 1);
+  EXPECT_EQ(state.at("done"), 0);  // the 4th chunk's file exists but the state does not count it
+  EXPECT_TRUE(fs::exists(root_ / "resumed2" / "chunks" / "c1-0.json"));
+  const CliRun resumed = cli("study --resume --out resumed2");
+  ASSERT_EQ(resumed.rc, 0) << resumed.err;
+  EXPECT_EQ(stable_summary("resumed2"), stable_summary("whole"));
+  EXPECT_EQ(slurp(root_ / "resumed2" / "networks.csv"), slurp(root_ / "whole" / "networks.csv"));
+}
+
+TEST_F(StudyCli, SigkillAnywhereThenResumeEqualsUninterrupted) {
+  // Killed at whatever point 0.3 s reaches (or not at all): resuming must give the same summary.
+  shell("timeout -s KILL 0.3 '" XORSEED_CLI "' study " + study_args(6000) + " --chunk-size 8 --out killed");
+  const CliRun whole = cli("study " + study_args(6000) + " --chunk-size 48 --out unkilled");
+  ASSERT_EQ(whole.rc, 0) << whole.err;
+  if (!fs::exists(root_ / "killed" / "state.json")) GTEST_SKIP() << "killed before the study started";
+  const CliRun resumed = cli("study --resume --out killed");
+  ASSERT_EQ(resumed.rc, 0) << resumed.err;
+  EXPECT_EQ(stable_summary("killed"), stable_summary("unkilled"));
+  EXPECT_EQ(slurp(root_ / "killed" / "networks.csv"), slurp(root_ / "unkilled" / "networks.csv"));
+}
+
+TEST_F(StudyCli, EveryAxisCanVary) {
+  const CliRun r = cli("study " + device_args() +
+                       " --seeds 12 --max-epoch 300..400:100 --target bilinear,trig --batch-size 4,8 --hidden 1,3 "
+                       "--init-range 0.5,1 --stop-loss 0,0.01 --output-activation sigmoid,tanh --trace-sample 2 "
+                       "--per-network --no-images --out axes");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  const nlohmann::json s = stable_summary("axes");
+  ASSERT_EQ(s.at("configurations").size(), 128u);
+  // Last axis fastest: config 1 differs from config 0 in stop_loss only, config 2 in max_epoch.
+  EXPECT_EQ(s.at("configurations")[1].at("config").at("stop_loss"), 0.01);
+  EXPECT_EQ(s.at("configurations")[2].at("config").at("max_epoch"), 400);
+  EXPECT_EQ(s.at("configurations")[64].at("config").at("output_activation"), "tanh");
+  for (const auto& c : s.at("configurations")) {
+    EXPECT_EQ(c.at("networks"), 12);
+    EXPECT_LE(c.at("iterations").at("p90").get<int>(), c.at("config").at("max_epoch").get<int>());
+  }
+  // networks.csv has room for the widest configuration's 4H + 1 = 13 parameters.
+  const std::string csv = slurp(root_ / "axes" / "networks.csv");
+  EXPECT_NE(csv.find(",param_12\n"), std::string::npos);
+}
+
+TEST_F(StudyCli, AStudyDirectoryInUseIsRefused) {
+  const std::string lock = (root_ / "whole" / ".lock").string();
+  const int fd = ::open(lock.c_str(), O_RDWR);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  const auto before = snapshot("whole");
+  const CliRun r = cli("study --resume --out whole");
+  ::close(fd);
+  EXPECT_EQ(r.rc, 2) << r.err;
+  EXPECT_NE(r.err.find("is in use by another xorseed study"), std::string::npos) << r.err;
+  EXPECT_EQ(snapshot("whole"), before);
+}
+
+TEST_F(StudyCli, RerunFromSpecJsonGivesTheSameSummary) {
+  const CliRun r = cli("study --spec whole/spec.json --out rerun");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(slurp(root_ / "rerun" / "spec.json"), slurp(root_ / "whole" / "spec.json"));
+  EXPECT_EQ(stable_summary("rerun"), stable_summary("whole"));
+}
+
+TEST_F(StudyCli, ReplayReproducesTheStudyRow) {
+  // Config 3 (sigmoid, lr 2), network 50: compare with the study's networks.csv row.
+  const CliRun r = cli("replay --study whole --config 3 --network 50 --no-images --out replay-out " +
+                       std::string("--device ") + (std::getenv("XORSEED_TEST_DEVICE") ? std::getenv("XORSEED_TEST_DEVICE") : "reference"));
+  EXPECT_NE(r.err.find("study row: matches"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("network 50"), std::string::npos) << r.err;
+  // TEMPORARY: until the train report is merged, run_train_report throws "not merged yet".
+  if (r.err.find("not merged yet") == std::string::npos) {
+    EXPECT_EQ(r.rc, 0) << r.err;
+    EXPECT_NE(r.out.find("Accuracy: "), std::string::npos) << r.out;  // the train report follows
+  }
+}
+
+TEST_F(StudyCli, BadInputExits2WithOneLineAndDamagesNothing) {
+  std::ofstream(root_ / "unknown.json") << R"({"seeds": 8, "learning_rate": 0.5})";
+  std::ofstream(root_ / "empty.json") << R"({"lr": []})";
+  std::ofstream(root_ / "inverted.json") << R"({"hidden": "8..2"})";
+  std::ofstream(root_ / "wrongtype.json") << R"({"lr": "fast"})";
+  std::ofstream(root_ / "notjson.json") << "{";
+  std::ofstream(root_ / "toowide.json") << R"({"hidden": "2..17"})";
+  fs::create_directories(root_ / "notastudy");
+  std::ofstream(root_ / "notastudy" / "keep.txt") << "precious";
+  const auto before = snapshot("whole");
+  const auto before_other = slurp(root_ / "notastudy" / "keep.txt");
+  const std::string d = device_args();
+  const std::pair<std::string, std::string> cases[] = {
+      {"study --lr abc --out whole", "--lr: 'abc' is not a number"},
+      {"study --hidden 8..2 --out whole", "--hidden: '8..2' is an inverted range"},
+      {"study --lr 0.1..2 --out x1", "without a step"},
+      {"study --lr , --out whole", "--lr: ',' has an empty item"},
+      {"study --spec unknown.json --out whole", "key 'learning_rate': unknown key"},
+      {"study --spec empty.json --out whole", "key 'lr': empty list"},
+      {"study --spec inverted.json --out whole", "key 'hidden': '8..2' is an inverted range"},
+      {"study --spec wrongtype.json --out whole", "key 'lr': 'fast' is not a number"},
+      {"study --spec notjson.json --out x2", "is not valid JSON"},
+      {"study --spec toowide.json --out x2", "toowide.json: --hidden: '17' is not allowed"},
+      {"study --spec whole/spec.json --lr 0.5 --out x3", "--lr: cannot be combined with --spec"},
+      {"study " + d + " --seeds 8 --shard 3/2 --out whole --resume", "--shard: '3/2'"},
+      {"study " + d + " --seeds 8 --out whole", "already holds a study"},
+      {"study " + d + " --seeds 8 --out notastudy", "is not a study directory"},
+      {"study " + d + " --seeds 8 --out notastudy --resume", "is not a study directory"},
+      {"study --shard 2/3 --out whole --resume", "differs from the study's shard 1/1"},
+      {"study --device reference --precision float --seeds 8 --out x4", "--precision: 'float'"},
+      {"study --hidden 0 " + d + " --out x5", "--hidden: '0'"},
+      {"replay --study notastudy --config 0 --network 0", "is not a study directory"},
+      {"replay --study whole --config 4 --network 3", "--config: '4' is out of range"},
+      {"replay --study whole --config 0 --network 99", "--network: '99' is out of range; the study has networks 3..98"},
+      {"replay --study whole --config 0 --network 2", "--network: '2' is out of range"},
+      {"replay --study whole --config 0 --network 5 --log-format xml", "--log-format: 'xml'"},
+      {"merge notastudy --out x6", "is not a study directory"},
+      {"merge whole --out notastudy", "is not empty"},
+  };
+  for (const auto& [args, message] : cases) {
+    const CliRun r = cli(args);
+    EXPECT_EQ(r.rc, 2) << args << "\n" << r.err;
+    EXPECT_EQ(r.err.rfind("xorseed: error: ", 0), 0u) << args << "\n" << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << args << "\n" << r.err;
+    EXPECT_NE(r.err.find(message), std::string::npos) << args << "\n" << r.err;
+  }
+  EXPECT_EQ(snapshot("whole"), before);
+  EXPECT_EQ(slurp(root_ / "notastudy" / "keep.txt"), before_other);
+  for (const char* x : {"x1", "x2", "x3", "x4", "x5", "x6"}) EXPECT_FALSE(fs::exists(root_ / x)) << x;
+}
+
+}  // namespace
