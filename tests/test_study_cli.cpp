@@ -310,11 +310,8 @@ TEST_F(StudyCli, ReplayReproducesTheStudyRow) {
                        std::string("--device ") + (std::getenv("XORSEED_TEST_DEVICE") ? std::getenv("XORSEED_TEST_DEVICE") : "reference"));
   EXPECT_NE(r.err.find("study row: matches"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("network 50"), std::string::npos) << r.err;
-  // TEMPORARY: until the train report is merged, run_train_report throws "not merged yet".
-  if (r.err.find("not merged yet") == std::string::npos) {
-    EXPECT_EQ(r.rc, 0) << r.err;
-    EXPECT_NE(r.out.find("Accuracy: "), std::string::npos) << r.out;  // the train report follows
-  }
+  EXPECT_EQ(r.rc, 0) << r.err;
+  EXPECT_NE(r.out.find("Accuracy: "), std::string::npos) << r.out;  // the train report follows
 }
 
 TEST_F(StudyCli, BadInputExits2WithOneLineAndDamagesNothing) {
