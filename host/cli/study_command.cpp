@@ -1,5 +1,5 @@
 // `xorseed study`: a seed study over a grid of configurations (host/study_spec.hpp documents
-// the list/range syntax and the grid order; docs/studies.md the whole command).
+// the list/range syntax and the grid order; README.md "Studies" the whole command).
 #include <cstdio>
 #include <string>
 #include <utility>
