@@ -57,6 +57,16 @@ plot::Chart iterations_chart(const StudyPlotsData& d) {
   return c;
 }
 
+std::vector<double> bin_midpoints(const StudyPlotsData::CosineSeries& s) {
+  std::vector<double> x;
+  for (size_t b = 0; b < s.rate.size(); ++b) x.push_back((s.bin_lo[b] + s.bin_hi[b]) / 2);
+  return x;
+}
+
+void add_series(plot::Chart& c, std::vector<plot::Series> series) {
+  for (auto& s : series) c.series.push_back(std::move(s));
+}
+
 plot::Chart cosine_chart(const StudyPlotsData& d) {
   plot::Chart c;
   c.title = "Failure rate against initial |cos| of the W_h rows" + title_suffix(d);
@@ -66,18 +76,14 @@ plot::Chart cosine_chart(const StudyPlotsData& d) {
   c.y.max = 1;
   if (plotted(d) == 1) {  // one configuration: bars with their Wilson intervals
     const auto& s = d.cosine[0];
-    std::vector<double> x;
-    for (size_t b = 0; b < s.rate.size(); ++b) x.push_back((s.bin_lo[b] + s.bin_hi[b]) / 2);
-    c.series.push_back(plot::Series::bars(d.labels[0], x, s.rate, s.ci_lo, s.ci_hi));
+    c.series.push_back(plot::Series::bars(d.labels[0], bin_midpoints(s), s.rate, s.ci_lo, s.ci_hi));
     c.legend = false;
     return c;
   }
   for (size_t i = 0; i < plotted(d); ++i) {
     const auto& s = d.cosine[i];
-    std::vector<double> x;
-    for (size_t b = 0; b < s.rate.size(); ++b) x.push_back((s.bin_lo[b] + s.bin_hi[b]) / 2);
-    auto band = plot::quantile_band(d.labels[i], x, s.ci_lo, s.rate, s.ci_hi, plot::palette_color(static_cast<int>(i)));
-    for (auto& series : band) c.series.push_back(std::move(series));
+    add_series(c, plot::quantile_band(d.labels[i], bin_midpoints(s), s.ci_lo, s.rate, s.ci_hi,
+                                      plot::palette_color(static_cast<int>(i))));
   }
   return c;
 }
@@ -116,9 +122,8 @@ plot::Chart bands_chart(const StudyPlotsData& d) {
     const LossBands& b = d.bands[i];
     if (b.iterations.empty()) continue;
     std::vector<double> x(b.iterations.begin(), b.iterations.end());
-    auto band = plot::quantile_band(fmt::format("{} ({} networks)", d.labels[i], b.networks), x, b.p10, b.p50, b.p90,
-                                    plot::palette_color(static_cast<int>(i)));
-    for (auto& series : band) c.series.push_back(std::move(series));
+    add_series(c, plot::quantile_band(fmt::format("{} ({} networks)", d.labels[i], b.networks), x, b.p10, b.p50,
+                                      b.p90, plot::palette_color(static_cast<int>(i))));
   }
   return c;
 }

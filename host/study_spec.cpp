@@ -1,13 +1,13 @@
 #include "study_spec.hpp"
 
-#include <cerrno>
 #include <cmath>
-#include <cstdlib>
 #include <limits>
+#include <type_traits>
 
 #include <fmt/format.h>
 
 #include "atomic_file.hpp"
+#include "number_parse.hpp"
 #include "usage_error.hpp"
 
 namespace xorseed {
@@ -61,78 +61,56 @@ void require_items(const std::string& name, const std::string& text, const std::
                                    name, text));
 }
 
-}  // namespace
-
-double parse_real(const std::string& name, const std::string& text) {
-  const std::string t = trim(text);
-  if (t.empty()) throw UsageError(fmt::format("{}: '{}' is not a number", name, text));
-  char* end = nullptr;
-  errno = 0;
-  const double v = std::strtod(t.c_str(), &end);
-  if (end != t.c_str() + t.size() || errno == ERANGE)
-    throw UsageError(fmt::format("{}: '{}' is not a number", name, text));
-  if (!std::isfinite(v)) throw UsageError(fmt::format("{}: '{}' is not a finite number", name, text));
-  return v;
-}
-
-int64_t parse_integer(const std::string& name, const std::string& text) {
-  const std::string t = trim(text);
-  char* end = nullptr;
-  errno = 0;
-  const long long v = t.empty() ? 0 : std::strtoll(t.c_str(), &end, 10);
-  if (t.empty() || end != t.c_str() + t.size())
-    throw UsageError(fmt::format("{}: '{}' is not an integer", name, text));
-  if (errno == ERANGE) throw UsageError(fmt::format("{}: '{}' is out of range", name, text));
-  return v;
-}
-
-std::vector<double> parse_real_list(const std::string& name, const std::string& text) {
+// Value lists of real or integer values: one piece of code, the scalars read by number_parse.
+template <typename T>
+std::vector<T> parse_number_list(const std::string& name, const std::string& text) {
+  constexpr bool kReal = std::is_floating_point_v<T>;
+  const auto parse = [&](const std::string& item) -> T {
+    if constexpr (kReal) return parse_finite_double(name, item);
+    else return parse_int64(name, item);
+  };
   const auto items = split(text, ',');
   require_items(name, text, items);
-  std::vector<double> values;
+  std::vector<T> values;
   for (const auto& item : items) {
     std::string a, b, s;
     bool has_step = false;
     if (!split_range(item, a, b, s, has_step)) {
-      values.push_back(parse_real(name, item));
+      values.push_back(parse(item));
       continue;
     }
-    const double lo = parse_real(name, a), hi = parse_real(name, b);
-    if (!has_step)
+    const T lo = parse(a), hi = parse(b);
+    if (kReal && !has_step)
       throw UsageError(fmt::format("{}: '{}' is a range of real numbers without a step; write it like {}..{}:STEP",
                                    name, item, a, b));
-    const double step = parse_real(name, s);
+    const T step = has_step ? parse(s) : T(1);
     if (hi < lo) throw UsageError(fmt::format("{}: '{}' is an inverted range ({} > {})", name, item, a, b));
     if (!(step > 0)) throw UsageError(fmt::format("{}: '{}' has a step <= 0", name, item));
-    const double span = (hi - lo) / step;
-    if (span > static_cast<double>(kMaxAxisValues)) check_count(name, text, kMaxAxisValues + 1);
-    const auto n = static_cast<size_t>(std::floor(span * (1 + 1e-9) + 1e-9)) + 1;
+    uint64_t n = 0;
+    if constexpr (kReal) {
+      const double span = (hi - lo) / step;
+      if (span > static_cast<double>(kMaxAxisValues)) check_count(name, text, kMaxAxisValues + 1);
+      n = static_cast<uint64_t>(std::floor(span * (1 + 1e-9) + 1e-9)) + 1;
+    } else {
+      n = (static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo)) / static_cast<uint64_t>(step) + 1;
+    }
     check_count(name, text, values.size() + n);
-    for (size_t k = 0; k < n; ++k) values.push_back(round12(lo + static_cast<double>(k) * step));
+    for (uint64_t k = 0; k < n; ++k) {
+      if constexpr (kReal) values.push_back(round12(lo + static_cast<double>(k) * step));
+      else values.push_back(lo + static_cast<int64_t>(k) * step);
+    }
   }
   return values;
+}
+
+}  // namespace
+
+std::vector<double> parse_real_list(const std::string& name, const std::string& text) {
+  return parse_number_list<double>(name, text);
 }
 
 std::vector<int64_t> parse_integer_list(const std::string& name, const std::string& text) {
-  const auto items = split(text, ',');
-  require_items(name, text, items);
-  std::vector<int64_t> values;
-  for (const auto& item : items) {
-    std::string a, b, s;
-    bool has_step = false;
-    if (!split_range(item, a, b, s, has_step)) {
-      values.push_back(parse_integer(name, item));
-      continue;
-    }
-    const int64_t lo = parse_integer(name, a), hi = parse_integer(name, b);
-    const int64_t step = has_step ? parse_integer(name, s) : 1;
-    if (hi < lo) throw UsageError(fmt::format("{}: '{}' is an inverted range ({} > {})", name, item, a, b));
-    if (step <= 0) throw UsageError(fmt::format("{}: '{}' has a step <= 0", name, item));
-    const uint64_t n = static_cast<uint64_t>(hi - lo) / static_cast<uint64_t>(step) + 1;
-    check_count(name, text, values.size() + n);
-    for (uint64_t k = 0; k < n; ++k) values.push_back(lo + static_cast<int64_t>(k) * step);
-  }
-  return values;
+  return parse_number_list<int64_t>(name, text);
 }
 
 std::vector<std::string> parse_name_list(const std::string& name, const std::string& text) {
@@ -153,21 +131,19 @@ std::vector<int> to_ints(const std::string& name, const std::vector<int64_t>& v)
   return out;
 }
 
-// A non-negative 64-bit integer >= min.
+// A non-negative 64-bit integer >= min (decimal or 0x hexadecimal).
 uint64_t parse_count(const std::string& name, const std::string& text, uint64_t min) {
   const std::string t = trim(text);
+  const auto not_allowed = [&] {
+    return UsageError(fmt::format("{}: '{}' is not allowed; it must be >= {}", name, text, min));
+  };
   if (!t.empty() && t[0] == '-') {
-    parse_integer(name, t);  // "is not an integer" for garbage
-    throw UsageError(fmt::format("{}: '{}' is not allowed; it must be >= {}", name, text, min));
+    parse_int64(name, t);  // "is not an integer" for garbage
+    throw not_allowed();
   }
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long long v = t.empty() ? 0 : std::strtoull(t.c_str(), &end, 10);
-  if (t.empty() || t[0] == '+' || end != t.c_str() + t.size())
-    throw UsageError(fmt::format("{}: '{}' is not an integer", name, text));
-  if (errno == ERANGE) throw UsageError(fmt::format("{}: '{}' is out of range", name, text));
-  if (v < min) throw UsageError(fmt::format("{}: '{}' is not allowed; it must be >= {}", name, text, min));
-  return v;
+  const uint64_t value = parse_uint64(name, t);
+  if (value < min) throw not_allowed();
+  return value;
 }
 
 }  // namespace
@@ -178,16 +154,7 @@ void set_spec_value(StudySpec& spec, const std::string& key, const std::string& 
   } else if (key == "first_network") {
     spec.first_network = parse_count(name, text, 0);
   } else if (key == "seed") {  // decimal or 0x hexadecimal, as `xorseed train --seed`
-    const std::string t = trim(text);
-    if (t.size() > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) {
-      char* end = nullptr;
-      errno = 0;
-      spec.seed = std::strtoull(t.c_str() + 2, &end, 16);
-      if (end != t.c_str() + t.size() || errno == ERANGE || t[2] == '-' || t[2] == '+')
-        throw UsageError(fmt::format("{}: '{}' is not a 64-bit seed", name, text));
-    } else {
-      spec.seed = parse_count(name, text, 0);
-    }
+    spec.seed = parse_uint64(name, trim(text));
   } else if (key == "trace_sample") {
     spec.trace_sample = parse_count(name, text, 0);
   } else if (key == "device") {
@@ -430,8 +397,8 @@ void parse_shard(const std::string& text, int& index, int& count) {
   const size_t slash = text.find('/');
   if (slash == std::string::npos)
     throw UsageError(fmt::format("--shard: '{}' is not of the form i/n (1 <= i <= n)", text));
-  const int64_t i = parse_integer("--shard", text.substr(0, slash));
-  const int64_t n = parse_integer("--shard", text.substr(slash + 1));
+  const int64_t i = parse_int64("--shard", text.substr(0, slash));
+  const int64_t n = parse_int64("--shard", text.substr(slash + 1));
   if (n < 1 || n > 1000000 || i < 1 || i > n)
     throw UsageError(fmt::format("--shard: '{}' is not allowed; use i/n with 1 <= i <= n", text));
   index = static_cast<int>(i);

@@ -29,10 +29,8 @@ namespace xorseed {
 constexpr size_t kMaxAxisValues = 100000;
 constexpr uint64_t kMaxConfigurations = 1000000;
 
-// Number parsing with one-line errors: "<name>: 'abc' is not a number".
-double parse_real(const std::string& name, const std::string& text);
-int64_t parse_integer(const std::string& name, const std::string& text);
-// Value lists as documented above.
+// Value lists as documented above; the numbers in them are read by number_parse.hpp, so errors
+// name the flag and the item ("--lr: 'abc' is not a number").
 std::vector<double> parse_real_list(const std::string& name, const std::string& text);
 std::vector<int64_t> parse_integer_list(const std::string& name, const std::string& text);
 std::vector<std::string> parse_name_list(const std::string& name, const std::string& text);

@@ -2,19 +2,12 @@
 #include <gtest/gtest.h>
 
 #include "host/study_spec.hpp"
-#include "host/usage_error.hpp"
+#include "usage_error_of.hpp"
 
 namespace xorseed {
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const UsageError& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::usage_error_of;
 
 TEST(StudyValueList, RealListsAndRanges) {
   EXPECT_EQ(parse_real_list("--lr", "0.1,0.5,1.0"), (std::vector<double>{0.1, 0.5, 1.0}));
@@ -36,18 +29,18 @@ TEST(StudyValueList, IntegerListsAndRanges) {
 }
 
 TEST(StudyValueList, ErrorsNameTheFlagAndValue) {
-  EXPECT_EQ(error_of([] { parse_real_list("--lr", "abc"); }), "--lr: 'abc' is not a number");
-  EXPECT_EQ(error_of([] { parse_real_list("--lr", "0.5x"); }), "--lr: '0.5x' is not a number");
-  EXPECT_EQ(error_of([] { parse_real_list("--lr", "nan"); }), "--lr: 'nan' is not a finite number");
-  EXPECT_EQ(error_of([] { parse_integer_list("--hidden", "2.5"); }), "--hidden: '2.5' is not an integer");
-  EXPECT_NE(error_of([] { parse_real_list("--lr", "2..1:0.1"); }).find("inverted range"), std::string::npos);
-  EXPECT_NE(error_of([] { parse_integer_list("--hidden", "8..2"); }).find("--hidden: '8..2' is an inverted range"),
+  EXPECT_EQ(usage_error_of([] { parse_real_list("--lr", "abc"); }), "--lr: 'abc' is not a number");
+  EXPECT_EQ(usage_error_of([] { parse_real_list("--lr", "0.5x"); }), "--lr: '0.5x' is not a number");
+  EXPECT_EQ(usage_error_of([] { parse_real_list("--lr", "nan"); }), "--lr: 'nan' is not a finite number");
+  EXPECT_EQ(usage_error_of([] { parse_integer_list("--hidden", "2.5"); }), "--hidden: '2.5' is not an integer");
+  EXPECT_NE(usage_error_of([] { parse_real_list("--lr", "2..1:0.1"); }).find("inverted range"), std::string::npos);
+  EXPECT_NE(usage_error_of([] { parse_integer_list("--hidden", "8..2"); }).find("--hidden: '8..2' is an inverted range"),
             std::string::npos);
-  EXPECT_NE(error_of([] { parse_real_list("--lr", "0.1..2"); }).find("without a step"), std::string::npos);
-  EXPECT_NE(error_of([] { parse_real_list("--lr", "0.1..2:0"); }).find("step <= 0"), std::string::npos);
-  EXPECT_NE(error_of([] { parse_real_list("--lr", "0.1,,0.2"); }).find("empty item"), std::string::npos);
-  EXPECT_NE(error_of([] { parse_real_list("--lr", ""); }).find("empty item"), std::string::npos);
-  EXPECT_NE(error_of([] { parse_integer_list("--max-epoch", "1..10000000"); }).find("more than"), std::string::npos);
+  EXPECT_NE(usage_error_of([] { parse_real_list("--lr", "0.1..2"); }).find("without a step"), std::string::npos);
+  EXPECT_NE(usage_error_of([] { parse_real_list("--lr", "0.1..2:0"); }).find("step <= 0"), std::string::npos);
+  EXPECT_NE(usage_error_of([] { parse_real_list("--lr", "0.1,,0.2"); }).find("empty item"), std::string::npos);
+  EXPECT_NE(usage_error_of([] { parse_real_list("--lr", ""); }).find("empty item"), std::string::npos);
+  EXPECT_NE(usage_error_of([] { parse_integer_list("--max-epoch", "1..10000000"); }).find("more than"), std::string::npos);
 }
 
 TEST(StudySpecValues, SeedsCountsAndHexSeed) {
@@ -56,10 +49,10 @@ TEST(StudySpecValues, SeedsCountsAndHexSeed) {
   EXPECT_EQ(spec.seed, 255u);
   set_spec_value(spec, "seed", "--seed", "18446744073709551615");
   EXPECT_EQ(spec.seed, UINT64_MAX);
-  EXPECT_NE(error_of([&] { set_spec_value(spec, "seed", "--seed", "0xzz"); }).find("--seed: '0xzz'"), std::string::npos);
-  EXPECT_NE(error_of([&] { set_spec_value(spec, "seeds", "--seeds", "0"); }).find("--seeds: '0' is not allowed"),
+  EXPECT_NE(usage_error_of([&] { set_spec_value(spec, "seed", "--seed", "0xzz"); }).find("--seed: '0xzz'"), std::string::npos);
+  EXPECT_NE(usage_error_of([&] { set_spec_value(spec, "seeds", "--seeds", "0"); }).find("--seeds: '0' is not allowed"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { set_spec_value(spec, "seed", "--seed", "-1"); }).find("--seed: '-1'"), std::string::npos);
+  EXPECT_NE(usage_error_of([&] { set_spec_value(spec, "seed", "--seed", "-1"); }).find("--seed: '-1'"), std::string::npos);
 }
 
 TEST(StudyGrid, CartesianOrderLastAxisFastest) {
@@ -84,7 +77,7 @@ TEST(StudyGrid, CartesianOrderLastAxisFastest) {
 TEST(StudyGrid, ValidatesEveryConfiguration) {
   StudySpec spec;
   set_spec_value(spec, "hidden", "--hidden", "2,17");
-  EXPECT_NE(error_of([&] { StudyGrid g(spec); }).find("--hidden: '17'"), std::string::npos);
+  EXPECT_NE(usage_error_of([&] { StudyGrid g(spec); }).find("--hidden: '17'"), std::string::npos);
 }
 
 TEST(StudyShards, ContiguousDisjointCover) {
@@ -104,9 +97,9 @@ TEST(StudyShards, ContiguousDisjointCover) {
   parse_shard("2/4", i, n);
   EXPECT_EQ(i, 2);
   EXPECT_EQ(n, 4);
-  EXPECT_NE(error_of([&] { parse_shard("3/2", i, n); }).find("--shard: '3/2'"), std::string::npos);
-  EXPECT_NE(error_of([&] { parse_shard("0/2", i, n); }).find("--shard"), std::string::npos);
-  EXPECT_NE(error_of([&] { parse_shard("x", i, n); }).find("--shard"), std::string::npos);
+  EXPECT_NE(usage_error_of([&] { parse_shard("3/2", i, n); }).find("--shard: '3/2'"), std::string::npos);
+  EXPECT_NE(usage_error_of([&] { parse_shard("0/2", i, n); }).find("--shard"), std::string::npos);
+  EXPECT_NE(usage_error_of([&] { parse_shard("x", i, n); }).find("--shard"), std::string::npos);
 }
 
 TEST(StudySpecJson, RoundTripAndHandWritten) {
@@ -129,7 +122,7 @@ TEST(StudySpecJson, RoundTripAndHandWritten) {
 
 TEST(StudySpecJson, ErrorsNameTheKey) {
   auto err = [](const char* text) {
-    return error_of([&] { spec_from_json(nlohmann::json::parse(text), "s.json"); });
+    return usage_error_of([&] { spec_from_json(nlohmann::json::parse(text), "s.json"); });
   };
   EXPECT_EQ(err(R"({"learning_rate": 0.5})"), "s.json: key 'learning_rate': unknown key");
   EXPECT_EQ(err(R"({"lr": []})"), "s.json: key 'lr': empty list");

@@ -1,14 +1,14 @@
 // `xorseed train`: the seed document's Example 3 for one network (seed, network index), with its
 // text report or JSON-lines log, the results line and the images. Numeric flags are taken as
-// text and parsed by flag_parse so that every error names the flag and the value.
+// text and parsed by number_parse so that every error names the flag and the value.
 #include <memory>
 #include <string>
 
 #include "../network_config.hpp"
+#include "../number_parse.hpp"
 #include "../train_report.hpp"
 #include "../usage_error.hpp"
 #include "commands.hpp"
-#include "flag_parse.hpp"
 
 namespace xorseed::cli {
 
