@@ -79,10 +79,7 @@ void write_json_log(const TrainReportContext& ctx, std::FILE* out) {
     emit(out, program, f);
   }
   f = event("Training configuration");
-  f["seed"] = req.id.seed;
-  f["network"] = req.id.network;
-  f["hidden"] = c.hidden;
-  f["target"] = target_name(c.target);
+  add_network_fields(f, req);
   f["init_range"] = c.init_range;
   f["stop_loss"] = c.stop_loss;
   add_settings(f, c);
@@ -150,10 +147,7 @@ void write_json_log(const TrainReportContext& ctx, std::FILE* out) {
   f["final_loss"] = o.final_loss;
   f["converged"] = o.converged;
   f["diverged"] = o.diverged;
-  f["seed"] = req.id.seed;
-  f["network"] = req.id.network;
-  f["hidden"] = c.hidden;
-  f["target"] = target_name(c.target);
+  add_network_fields(f, req);
   emit(out, program, f);
 }
 

@@ -61,10 +61,7 @@ void append_results_line(const TrainRequest& request, const Outcome& o, const fs
   line["last_epoch"] = o.iterations;
   line["hidden_activation"] = activation_display_name(c.hidden_activation);
   line["output_activation"] = activation_display_name(c.output_activation);
-  line["seed"] = request.id.seed;
-  line["network"] = request.id.network;
-  line["hidden"] = c.hidden;
-  line["target"] = target_name(c.target);
+  add_network_fields(line, request);
   line["init_range"] = c.init_range;
   line["stop_loss"] = c.stop_loss;
   line["final_loss"] = o.final_loss;  // NaN/Inf are written as null
@@ -132,6 +129,14 @@ CornerResult corner_result(const NetworkConfig& config, const Outcome& outcome, 
   r.predicted = outcome.predictions[k];
   r.err = 0.5 * (r.target - r.predicted) * (r.target - r.predicted);
   return r;
+}
+
+void add_network_fields(nlohmann::ordered_json& record, const TrainRequest& request) {
+  record["seed"] = request.id.seed;
+  record["config_id"] = request.id.config_id;
+  record["network"] = request.id.network;
+  record["hidden"] = request.config.hidden;
+  record["target"] = target_name(request.config.target);
 }
 
 std::string utc_timestamp() {

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "../reference/reference_trainer.hpp"
 #include "train_report.hpp"
 
@@ -42,6 +44,10 @@ CornerResult corner_result(const NetworkConfig& config, const Outcome& outcome, 
 
 void write_text_report(const TrainReportContext& context, std::FILE* out);
 void write_json_log(const TrainReportContext& context, std::FILE* out);
+
+// Which network it is, as the results line and the JSON log name it: seed, config_id, network,
+// hidden, target (the seed's own fields come first in each record).
+void add_network_fields(nlohmann::ordered_json& record, const TrainRequest& request);
 
 // ISO-8601 UTC with microseconds, e.g. 2026-01-18T11:41:27.973407Z.
 std::string utc_timestamp();

@@ -49,8 +49,9 @@ void write_text_report(const TrainReportContext& ctx, std::FILE* out) {
   }
   fmt::print(out, "Accuracy: {:.2f}%\n", o.accuracy * 100);
   const NetworkId& id = ctx.request->id;
-  fmt::print(out, "Network: seed={}, network={}, hidden={}, target={}, init_range={}, stop_loss={}\n", id.seed,
-             id.network, c.hidden, target_name(c.target), format_shortest(c.init_range), format_shortest(c.stop_loss));
+  fmt::print(out, "Network: seed={}, config_id={}, network={}, hidden={}, target={}, init_range={}, stop_loss={}\n",
+             id.seed, id.config_id, id.network, c.hidden, target_name(c.target), format_shortest(c.init_range),
+             format_shortest(c.stop_loss));
   fmt::print(out,
              "Outcome: iterations={}, converged={}, diverged={}, final_loss={}, rmse={}, initial_cosine={}, "
              "seconds_per_iteration={:.2e}\n",

@@ -314,6 +314,33 @@ TEST_F(StudyCli, ReplayReproducesTheStudyRow) {
   EXPECT_NE(r.out.find("Accuracy: "), std::string::npos) << r.out;  // the train report follows
 }
 
+// Catches a train run that cannot name a study network of configuration K > 0 (no --config-id,
+// or one not passed on), and a replay whose report names configuration 0.
+TEST_F(StudyCli, TrainWithConfigIdIsTheStudysNetwork) {
+  // Config 3 of the study: hidden_activation sigmoid, lr 2; network 50; study seed 11.
+  const CliRun r = cli("train --seed 11 --config-id 3 --network 50 --hidden-activation sigmoid --lr 2 --max-epoch 2000 "
+                       "--no-images --out train-k3");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  std::string row;
+  std::istringstream csv(slurp(root_ / "whole" / "networks.csv"));
+  for (std::string line; std::getline(csv, line);)
+    if (line.rfind("3,50,", 0) == 0) row = line;
+  ASSERT_FALSE(row.empty());
+  std::vector<std::string> f;
+  std::stringstream ss(row);
+  for (std::string cell; std::getline(ss, cell, ',');) f.push_back(cell);
+  const auto line = nlohmann::json::parse(slurp(root_ / "train-k3" / "results" / "xor_regression_results.jsonl"));
+  EXPECT_EQ(line.at("config_id"), 3);
+  EXPECT_EQ(line.at("last_epoch"), std::stoi(f[4])) << row;
+  EXPECT_EQ(line.at("cosine_initial").get<double>(), std::stod(f[9])) << row;
+
+  const CliRun replay = cli("replay --study whole --config 3 --network 50 --no-images --out replay-k3");
+  ASSERT_EQ(replay.rc, 0) << replay.err;
+  EXPECT_NE(replay.out.find("Network: seed=11, config_id=3, network=50,"), std::string::npos) << replay.out;
+  const auto replayed = nlohmann::json::parse(slurp(root_ / "replay-k3" / "results" / "xor_regression_results.jsonl"));
+  EXPECT_EQ(replayed.at("config_id"), 3);
+}
+
 TEST_F(StudyCli, BadInputExits2WithOneLineAndDamagesNothing) {
   std::ofstream(root_ / "unknown.json") << R"({"seeds": 8, "learning_rate": 0.5})";
   std::ofstream(root_ / "empty.json") << R"({"lr": []})";

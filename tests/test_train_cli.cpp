@@ -195,7 +195,7 @@ TEST(TrainCliText, EveryTrainingFlagReachesTheTrainer) {
   const CliResult r = run_cli(dir, {"train", "--no-images", "--seed", "7", "--network", "2", "--hidden", "3",
                                     "--hidden-activation", "tanh", "--output-activation", "sigmoid", "--lr", "0.3",
                                     "--batch-size", "6", "--target", "trig", "-n", "2500", "--init-range", "0.8",
-                                    "--stop-loss", "0.01"});
+                                    "--stop-loss", "0.01", "--config-id", "4"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   NetworkConfig c;
   c.hidden = 3;
@@ -209,7 +209,7 @@ TEST(TrainCliText, EveryTrainingFlagReachesTheTrainer) {
   const std::vector<std::string> lines = lines_of(r.out);
   EXPECT_EQ(lines[0],
             "learning_rate=0.3, n_samples=2500, mini_batch_size=6, hidden_activation=Tanh output_activation=Sigmoid");
-  check_text_report(lines, c, traced(c, NetworkId{7, 0, 2}));
+  check_text_report(lines, c, traced(c, NetworkId{7, 4, 2}));
 }
 
 // Catches a crash or a non-zero exit when the loss overflows: divergence is an outcome.
@@ -231,6 +231,44 @@ TEST(TrainCliText, HexadecimalSeedIsTheSameNetworkAsItsDecimal) {
   ASSERT_EQ(hex.exit_code, 0) << hex.err;
   EXPECT_EQ(lines_of(hex.out)[1], lines_of(dec.out)[1]);
   EXPECT_NE(lines_of(hex.out)[1], lines_of(zero.out)[1]);
+}
+
+// Catches --config-id parsed but not passed on (every study configuration K > 0 would train the
+// network of configuration 0), or not named in the report, the JSON log and the results line.
+TEST(TrainCliText, ConfigIdSelectsTheStudyConfigurationsStream) {
+  TempDir dir;
+  const CliResult r = run_cli(dir, {"train", "--no-images", "--seed", "7", "--config-id", "3", "--network", "50",
+                                    "-n", "3000", "--out", "o"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  NetworkConfig c;
+  c.max_iterations = 3000;
+  const ReferenceRun run = traced(c, NetworkId{7, 3, 50});
+  check_text_report(lines_of(r.out), c, run);
+  EXPECT_NE(r.out.find("Network: seed=7, config_id=3, network=50,"), std::string::npos) << r.out;
+  const ReferenceRun config0 = traced(c, NetworkId{7, 0, 50});
+  EXPECT_NE(config0.outcome.cos_initial, run.outcome.cos_initial) << "configuration 3 has its own stream";
+  const CliResult plain = run_cli(dir, {"train", "--no-images", "--seed", "7", "--network", "50", "-n", "3000"});
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_NE(lines_of(plain.out)[1], lines_of(r.out)[1]) << "--config-id 3 trained the network of configuration 0";
+
+  const auto results = nlohmann::json::parse(lines_of(read_file(dir.path / "o/results/xor_regression_results.jsonl"))[0]);
+  EXPECT_EQ(results.at("seed"), 7);
+  EXPECT_EQ(results.at("config_id"), 3);
+  EXPECT_EQ(results.at("network"), 50);
+  EXPECT_DOUBLE_EQ(results.at("cosine_initial").get<double>(), run.outcome.cos_initial);
+
+  const CliResult json = run_cli(dir, {"train", "--no-images", "--seed", "7", "--config-id", "3", "--network", "50",
+                                       "-n", "3000", "--log-format", "json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  int named = 0;
+  for (const std::string& line : lines_of(json.out)) {
+    const auto fields = nlohmann::json::parse(line).at("fields");
+    if (!fields.contains("network")) continue;
+    EXPECT_EQ(fields.at("config_id"), 3) << line;
+    EXPECT_EQ(fields.at("seed"), 7) << line;
+    ++named;
+  }
+  EXPECT_EQ(named, 2) << "the \"Training configuration\" record and the closing record name the network";
 }
 
 // ---- JSON lines ---------------------------------------------------------------------------------
@@ -305,6 +343,7 @@ TEST(TrainCliResults, EachRunAppendsOneLine) {
     const Outcome o = reference_train(NetworkConfig{}, NetworkId{0, 0, networks[k]}).outcome;
     EXPECT_EQ(j.at("network").get<uint64_t>(), networks[k]);
     EXPECT_EQ(j.at("seed").get<uint64_t>(), 0u);
+    EXPECT_EQ(j.at("config_id").get<uint32_t>(), 0u);
     EXPECT_DOUBLE_EQ(j.at("accuracy").get<double>(), o.accuracy);
     EXPECT_DOUBLE_EQ(j.at("rmse").get<double>(), o.rmse);
     EXPECT_EQ(j.at("last_epoch").get<int>(), o.iterations);
@@ -370,6 +409,8 @@ TEST(TrainCliErrors, EveryBadInputIsOneLineNamingFlagAndValueWithExitCode2) {
       {{"--seed", "-1"}, "--seed", "-1"},
       {{"--seed", "99999999999999999999999"}, "--seed", "99999999999999999999999"},
       {{"--network", "x"}, "--network", "x"},
+      {{"--config-id", "-3"}, "--config-id", "-3"},
+      {{"--config-id", "4294967296"}, "--config-id", "4294967296"},
       {{"--init-range", "0"}, "--init-range", "0"},
       {{"--stop-loss", "-1"}, "--stop-loss", "-1"},
       {{"--log-format", "yaml"}, "--log-format", "yaml"},
@@ -395,7 +436,7 @@ TEST(TrainCliErrors, HelpExitsZeroAndListsTheFlags) {
   const CliResult r = run_cli(dir, {"train", "--help"});
   EXPECT_EQ(r.exit_code, 0);
   for (const char* flag : {"--batch-size", "--max-epoch", "--hidden-activation", "--output-activation", "--seed",
-                           "--network", "--lr", "--hidden", "--init-range", "--target", "--stop-loss",
+                           "--config-id", "--network", "--lr", "--hidden", "--init-range", "--target", "--stop-loss",
                            "--log-format", "--out", "--no-images", "--image-prefix"})
     EXPECT_NE(r.out.find(flag), std::string::npos) << flag;
 }

@@ -1,6 +1,7 @@
 // `xorseed train`: the seed document's Example 3 for one network (seed, network index), with its
 // text report or JSON-lines log, the results line and the images. Numeric flags are taken as
 // text and parsed by number_parse so that every error names the flag and the value.
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -19,7 +20,8 @@ constexpr int kMaxTracedIterations = 1000000;
 // The flags as given; defaults are the seed document's.
 struct TrainFlags {
   std::string batch_size = "4", max_epoch = "20000", hidden_activation = "sigmoid", output_activation = "sigmoid";
-  std::string seed = "0", network = "0", lr = "0.5", hidden = "2", init_range = "0.5", target = "bilinear";
+  std::string seed = "0", config_id = "0", network = "0", lr = "0.5", hidden = "2", init_range = "0.5";
+  std::string target = "bilinear";
   std::string stop_loss = "0.002", log_format = "text", out = ".", image_prefix;
   bool no_images = false;
 };
@@ -45,6 +47,7 @@ TrainRequest to_request(const TrainFlags& f) {
   c.stop_loss = parse_double("--stop-loss", f.stop_loss);
   validate(c);
   r.id.seed = parse_uint64("--seed", f.seed);
+  r.id.config_id = static_cast<uint32_t>(parse_uint64("--config-id", f.config_id, UINT32_MAX));
   r.id.network = parse_uint64("--network", f.network);
   r.log_format = parse_log_format("--log-format", f.log_format);
   if (f.out.empty()) throw UsageError("--out: '' is not a directory name");
@@ -68,7 +71,10 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--output-activation", flags->output_activation, "identity|relu|sigmoid|tanh")
       ->type_name("NAME")->capture_default_str();
   cmd->add_option("--seed", flags->seed, "study seed (Philox key)")->type_name("U64")->capture_default_str();
-  cmd->add_option("--network", flags->network, "network index within the seed")->type_name("U64")->capture_default_str();
+  cmd->add_option("--config-id", flags->config_id, "study configuration K: its own Philox stream (0 = a plain run)")
+      ->type_name("K")->capture_default_str();
+  cmd->add_option("--network", flags->network, "network index within the configuration")->type_name("U64")
+      ->capture_default_str();
   cmd->add_option("--lr", flags->lr, "learning rate, finite and > 0")->type_name("X")->capture_default_str();
   cmd->add_option("--hidden", flags->hidden, "hidden width, 1..16")->type_name("H")->capture_default_str();
   cmd->add_option("--init-range", flags->init_range, "initial parameters ~ U(-r, r)")->type_name("R")->capture_default_str();
