@@ -6,9 +6,22 @@
 
 namespace xorseed {
 
+namespace {
+
+// Rust's {:.Ne}: "1.2346e15", "-5.0000e9" (fmt writes "1.2346e+15").
+std::string format_scientific(double value, int decimals) {
+  const std::string s = fmt::format("{:.{}e}", value, decimals);
+  const size_t e = s.find('e');
+  const int exponent = std::stoi(s.substr(e + 1));
+  return fmt::format("{}e{}", s.substr(0, e), exponent);
+}
+
+}  // namespace
+
 std::string format_fixed(double value, int decimals) {
   if (std::isnan(value)) return "NaN";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  if (std::fabs(value) >= kScientificFrom) return format_scientific(value, decimals);
   return fmt::format("{:.{}f}", value, decimals);
 }
 

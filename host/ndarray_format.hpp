@@ -6,7 +6,12 @@
 
 namespace xorseed {
 
-// Fixed-point with `decimals` digits; NaN -> "NaN", infinities -> "inf" / "-inf" (as Rust).
+// |x| at or above this is printed in scientific form (a diverged network's weights would
+// otherwise take hundreds of digits).
+constexpr double kScientificFrom = 1e9;
+
+// Fixed-point with `decimals` digits; NaN -> "NaN", infinities -> "inf" / "-inf" (as Rust);
+// |value| >= kScientificFrom in Rust's {:.Ne} form, e.g. 1.2346e15 (no '+', no zero padding).
 std::string format_fixed(double value, int decimals);
 
 // Shortest text that reads back as the same double (Rust's {} for f64), e.g. -0.9785690003734441.

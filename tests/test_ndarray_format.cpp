@@ -25,6 +25,19 @@ TEST(NdarrayFormat, NegativeZeroAndNonFiniteAreSpelledAsRust) {
   EXPECT_EQ(format_shortest(0.5), "0.5");
 }
 
+// Catches a diverged network's weights printed with hundreds of digits, fmt's "e+15" instead of
+// Rust's "e15", and ordinary values moved to scientific form.
+TEST(NdarrayFormat, HugeValuesAreCompactScientific) {
+  EXPECT_EQ(format_fixed(1.23456e15, 4), "1.2346e15");
+  EXPECT_EQ(format_fixed(-1.5e300, 4), "-1.5000e300");
+  EXPECT_EQ(format_fixed(1e9, 2), "1.00e9");
+  EXPECT_EQ(format_fixed(999999999.5, 4), "999999999.5000");
+  EXPECT_EQ(format_fixed(-123456.789, 4), "-123456.7890");
+  EXPECT_EQ(format_fixed(std::numeric_limits<double>::infinity(), 4), "inf");
+  EXPECT_EQ(format_matrix({1.52982837964708935e279, 0.5, -4.4e279, std::numeric_limits<double>::quiet_NaN()}, 2, 2, 4),
+            "[[1.5298e279, 0.5000],\n [-4.4000e279, NaN]]");
+}
+
 // Catches wrong strides or layout flags in the JSON log's Debug strings (seed: W_h 2x2 "Cc (0x5)",
 // biases and the output row "CFcf (0xf)").
 TEST(NdarrayFormat, DebugSuffixGivesShapeStridesAndLayout) {

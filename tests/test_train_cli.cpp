@@ -212,7 +212,8 @@ TEST(TrainCliText, EveryTrainingFlagReachesTheTrainer) {
   check_text_report(lines, c, traced(c, NetworkId{7, 4, 2}));
 }
 
-// Catches a crash or a non-zero exit when the loss overflows: divergence is an outcome.
+// Catches a crash or a non-zero exit when the loss overflows (divergence is an outcome), and its
+// overflowed weights printed with hundreds of digits.
 TEST(TrainCliText, DivergingRunIsReportedNotACrash) {
   TempDir dir;
   const CliResult r = run_cli(dir, {"train", "--no-images", "--hidden-activation", "identity", "--output-activation",
@@ -220,6 +221,9 @@ TEST(TrainCliText, DivergingRunIsReportedNotACrash) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("diverged=true"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Accuracy: 0.00%"), std::string::npos) << r.out;
+  // Overflowed weights in compact scientific form, not hundreds of fixed-point digits.
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(layer\[0\]=\[\[-?\d\.\d{4}e\d+, )"))) << r.out;
+  for (const std::string& line : lines_of(r.out)) EXPECT_LT(line.size(), 200u) << line;
 }
 
 // Catches a hexadecimal seed parsed as 0 (strtoull stopping at the 'x') instead of its value.
