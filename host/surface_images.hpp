@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "network_config.hpp"
+
 namespace xorseed {
 
 struct SurfaceGrid {
@@ -16,6 +18,10 @@ struct SurfaceGrid {
 
 // f on the square [lo, hi]^2 at lo, lo + step, ..., hi (the seed: [-0.1, 1] by 0.05, 23 x 23).
 SurfaceGrid sample_surface(const std::function<double(double, double)>& f, double lo, double hi, double step);
+
+// A trained 2-H-1 network's output y(x1, x2) (params in ParamLayout order) on the seed's square,
+// [-0.1, 1] by 0.05.
+SurfaceGrid network_surface(const NetworkConfig& config, const std::vector<double>& params);
 
 struct SurfaceGifOptions {
   std::string title = "Continuous XOR Approximation";

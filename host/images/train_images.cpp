@@ -40,17 +40,6 @@ plot::Chart cosine_chart(const Trace& trace, const std::vector<double>& iteratio
   return c;
 }
 
-// The trained network's output y(x1, x2).
-double network_output(const NetworkConfig& config, const std::vector<double>& p, double x1, double x2) {
-  const ParamLayout L{config.hidden};
-  double z = p[L.bo()];
-  for (int j = 0; j < config.hidden; ++j) {
-    const double h = activate(config.hidden_activation, p[L.wh(j, 0)] * x1 + p[L.wh(j, 1)] * x2 + p[L.bh(j)]);
-    z += p[L.wo(j)] * h;
-  }
-  return activate(config.output_activation, z);
-}
-
 }  // namespace
 
 bool images_available() { return true; }
@@ -89,10 +78,8 @@ std::vector<std::string> write_train_images(const TrainImageRequest& request) {
   const std::vector<double>& params = run.outcome.params;
   if (params.size() != static_cast<size_t>(ParamLayout{config.hidden}.count()))
     throw std::invalid_argument("write_train_images: the run's final parameters do not match the config");
-  const SurfaceGrid grid =
-      sample_surface([&](double x1, double x2) { return network_output(config, params, x1, x2); }, -0.1, 1.0, 0.05);
   const std::string gif_path = base + ".gif";
-  write_surface_gif(gif_path, grid);
+  write_surface_gif(gif_path, network_surface(config, params));
 
   std::vector<std::string> paths = mean_paths;
   paths.insert(paths.end(), var_paths.begin(), var_paths.end());
