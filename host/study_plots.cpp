@@ -71,6 +71,8 @@ plot::Chart cosine_chart(const StudyPlotsData& d) {
   plot::Chart c;
   c.title = "Failure rate against initial |cos| of the W_h rows" + title_suffix(d);
   c.x.label = "|max row cosine of initial W_h|";
+  c.x.min = 0;  // the bins cover [0, 1]
+  c.x.max = 1;
   c.y.label = "failure rate";
   c.y.min = 0;
   c.y.max = 1;
@@ -114,7 +116,7 @@ plot::Chart final_loss_chart(const StudyPlotsData& d) {
 
 plot::Chart bands_chart(const StudyPlotsData& d) {
   plot::Chart c;
-  c.title = "Loss p10 / p50 / p90 over traced networks" + title_suffix(d);
+  c.title = "Loss over traced networks: p50 (line), p10 to p90 (band)" + title_suffix(d);
   c.x.label = "iteration";
   c.y.label = "loss";
   c.y.log = true;

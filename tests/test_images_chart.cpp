@@ -135,7 +135,8 @@ TEST(Chart, LogScaleBandsBarsAndHistogramsDraw) {
   for (const plot::Series& s : plot::quantile_band("p50", x, lo, mid, hi, plot::palette_color(2))) band.series.push_back(s);
   const Image band_img = render(band, "band");
   const plot::Color g = plot::palette_color(2);
-  const Pixel fill = to_pixel({1 - 0.25 * (1 - g.r), 1 - 0.25 * (1 - g.g), 1 - 0.25 * (1 - g.b)});
+  const double a = plot::kBandFillAlpha;
+  const Pixel fill = to_pixel({1 - a * (1 - g.r), 1 - a * (1 - g.g), 1 - a * (1 - g.b)});
   EXPECT_GT(count_near(band_img, fill, 6), 5000) << "the band is filled";
   EXPECT_GT(count_near(band_img, to_pixel(g)), 200) << "the p50 line is drawn";
 
@@ -174,6 +175,34 @@ TEST(Chart, LogScaleBandsBarsAndHistogramsDraw) {
   for (int i = 0; i < 500; ++i) losses.push_back(std::pow(10.0, -4 + 3.5 * std::fmod(i * 0.618, 1.0)));
   log_hist.series.push_back(plot::histogram_of("networks", losses, 30, 1e-4, 1, true));
   EXPECT_GT(count_near(render(log_hist, "log_hist"), to_pixel(plot::palette_color(0)), 50), 5000);
+#endif
+}
+
+// Catches a band hidden under a later one (an opaque fill), fills so dense that overlaps turn
+// muddy, and a band whose extent cannot be told where it lies inside another (no outline): the
+// study's loss bands of several configurations overlap.
+TEST(Chart, OverlappingBandsStayVisible) {
+  SKIP_WITHOUT_IMAGES();
+#ifdef XORSEED_HAVE_IMAGES
+  EXPECT_GE(plot::kBandFillAlpha, 0.15);
+  EXPECT_LE(plot::kBandFillAlpha, 0.25);
+  const std::vector<double> x = range(100);
+  plot::Chart c;
+  const plot::Color outer = plot::palette_color(1), inner = plot::palette_color(0);
+  c.series.push_back(plot::Series::band("", x, std::vector<double>(100, 0.0), std::vector<double>(100, 100.0)));
+  c.series.back().color = outer;
+  c.series.push_back(plot::Series::band("", x, std::vector<double>(100, 40.0), std::vector<double>(100, 60.0)));
+  c.series.back().color = inner;
+  c.series.back().line_width = 0.8;
+  const Image img = render(c, "overlap");
+  const double a = plot::kBandFillAlpha;
+  auto over = [a](plot::Color below, plot::Color top) {
+    return plot::Color{below.r + a * (top.r - below.r), below.g + a * (top.g - below.g), below.b + a * (top.b - below.b)};
+  };
+  const plot::Color outer_fill = over({1, 1, 1}, outer), both = over(outer_fill, inner);
+  EXPECT_GT(count_near(img, to_pixel(outer_fill), 6), 20000) << "the outer band alone";
+  EXPECT_GT(count_near(img, to_pixel(both), 6), 10000) << "the inner band shows through on top of the outer one";
+  EXPECT_GT(count_near(img, to_pixel(inner), 90), 600) << "the inner band's edges are outlined in its colour";
 #endif
 }
 

@@ -162,20 +162,29 @@ int count_overlaps(const std::vector<Marks>& marks, const Box& box) {
   return n;
 }
 
-void draw_series(cairo_t* cr, const Series& s, const Marks& m, Color color) {
+void stroke_polyline(cairo_t* cr, const Polyline& p, double width) {
+  if (p.x.empty()) return;
+  cairo_move_to(cr, p.x[0], p.y[0]);
+  for (size_t i = 1; i < p.x.size(); ++i) cairo_line_to(cr, p.x[i], p.y[i]);
+  if (p.x.size() == 1) cairo_line_to(cr, p.x[0] + 0.5, p.y[0]);
+  cairo_set_line_width(cr, width);
+  cairo_stroke(cr);
+}
+
+// The fill opacity of bars and histogram bins in chart c.
+double bar_fill_alpha(const Chart& c) {
+  const auto histograms = std::count_if(c.series.begin(), c.series.end(),
+                                        [](const Series& s) { return s.kind == SeriesKind::histogram; });
+  return histograms > 1 ? kOverlappingHistogramAlpha : kBarFillAlpha;
+}
+
+void draw_series(cairo_t* cr, const Series& s, const Marks& m, Color color, double bar_alpha) {
   cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
   switch (s.kind) {
-    case SeriesKind::line: {
-      const Polyline& p = m.lines[0];
-      if (p.x.empty()) break;
-      cairo_move_to(cr, p.x[0], p.y[0]);
-      for (size_t i = 1; i < p.x.size(); ++i) cairo_line_to(cr, p.x[i], p.y[i]);
-      if (p.x.size() == 1) cairo_line_to(cr, p.x[0] + 0.5, p.y[0]);
+    case SeriesKind::line:
       set_color(cr, color);
-      cairo_set_line_width(cr, s.line_width);
-      cairo_stroke(cr);
+      stroke_polyline(cr, m.lines[0], s.line_width);
       break;
-    }
     case SeriesKind::band: {
       const Polyline &lo = m.lines[0], &hi = m.lines[1];
       if (lo.x.empty() || hi.x.empty()) break;
@@ -183,15 +192,18 @@ void draw_series(cairo_t* cr, const Series& s, const Marks& m, Color color) {
       for (size_t i = 1; i < lo.x.size(); ++i) cairo_line_to(cr, lo.x[i], lo.y[i]);
       for (size_t i = hi.x.size(); i-- > 0;) cairo_line_to(cr, hi.x[i], hi.y[i]);
       cairo_close_path(cr);
-      set_color(cr, color, 0.25);
+      set_color(cr, color, kBandFillAlpha);
       cairo_fill(cr);
+      set_color(cr, color, kBandOutlineAlpha);
+      stroke_polyline(cr, lo, s.line_width);
+      stroke_polyline(cr, hi, s.line_width);
       break;
     }
     case SeriesKind::bars:
     case SeriesKind::histogram:
       for (const Box& r : m.rects) {
         cairo_rectangle(cr, r.x0, r.y0, r.x1 - r.x0, r.y1 - r.y0);
-        set_color(cr, color, 0.8);
+        set_color(cr, color, bar_alpha);
         cairo_fill_preserve(cr);
         set_color(cr, color);
         cairo_set_line_width(cr, 1);
@@ -243,8 +255,12 @@ void draw_legend(cairo_t* cr, const Chart& c, double x, double y, double w, doub
       cairo_set_dash(cr, nullptr, 0, 0);
     } else {
       cairo_rectangle(cr, x + 8, row - 5, 14, 10);
-      set_color(cr, color, s.kind == SeriesKind::band ? 0.35 : 0.8);
-      cairo_fill(cr);
+      const bool band = s.kind == SeriesKind::band;
+      set_color(cr, color, band ? kBandFillAlpha : bar_fill_alpha(c));
+      cairo_fill_preserve(cr);
+      set_color(cr, color, band ? kBandOutlineAlpha : 1.0);
+      cairo_set_line_width(cr, 1);
+      cairo_stroke(cr);
     }
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
     draw_text(cr, s.label, x + 30, row, 0, 0.5);
@@ -374,7 +390,7 @@ void draw_chart(cairo_t* cr, const Chart& c, double ax, double ay, double aw, do
       const bool is_line = c.series[i].kind == SeriesKind::line;
       if (is_line != (pass == 1)) continue;
       set_line_style(cr, c, i);
-      draw_series(cr, c.series[i], marks[i], series_color(c, i));
+      draw_series(cr, c.series[i], marks[i], series_color(c, i), bar_fill_alpha(c));
       cairo_set_dash(cr, nullptr, 0, 0);
       draw_error_bars(cr, c.series[i], sx, sy);
     }

@@ -19,6 +19,16 @@ namespace xorseed::plot {
 
 enum class SeriesKind { line, band, bars, histogram };
 
+// A band is filled with its colour at this opacity and outlined (both edges) in its colour, so
+// that where bands overlap each one's area and edges stay visible.
+constexpr double kBandFillAlpha = 0.2;
+constexpr double kBandOutlineAlpha = 0.8;
+// Bars and histogram bins are filled at kBarFillAlpha and outlined in their colour; where a chart
+// holds several histograms (which overlap), at kOverlappingHistogramAlpha, so that a bin drawn
+// later does not hide an earlier series' bin.
+constexpr double kBarFillAlpha = 0.8;
+constexpr double kOverlappingHistogramAlpha = 0.35;
+
 struct Series {
   SeriesKind kind = SeriesKind::line;
   std::string label;             // legend text; empty keeps the series out of the legend
@@ -35,7 +45,8 @@ struct Series {
   static Series histogram(std::string label, std::vector<double> edges, std::vector<double> counts);
 };
 
-// A quantile band: the area between `p_lo` and `p_hi` filled, and the `p_mid` line on top, both
+// A quantile band: the area between `p_lo` and `p_hi` filled (translucent, with a thin outline),
+// and the `p_mid` line on top, both
 // in `color`, as two series (the band is unlabelled; the line carries `label`).
 std::vector<Series> quantile_band(const std::string& label, const std::vector<double>& x,
                                   const std::vector<double>& p_lo, const std::vector<double>& p_mid,

@@ -51,6 +51,7 @@ std::vector<Series> quantile_band(const std::string& label, const std::vector<do
                                   const std::vector<double>& p_hi, Color color) {
   Series band = Series::band("", x, p_lo, p_hi);
   band.color = color;
+  band.line_width = 0.8;  // a thin outline: the p50 line stays the boldest mark
   Series mid = Series::line(label, x, p_mid);
   mid.color = color;
   return {band, mid};
