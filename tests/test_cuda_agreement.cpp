@@ -147,9 +147,9 @@ TEST(CudaAgreement, SolvedOutcomeAfter20000IterationsAgreesOn100000SeedsInFloat)
   // outcomes (solved = all four corners correct), with a stated agreement rate >= 99.5 %.
   const NetworkConfig c;  // the default config
   constexpr uint64_t n = 100000;
+  const OutcomeBatch d = run(Backend::cuda, c, 2026, n, Precision::f64, MathMode::precise, false);
   for (MathMode math : {MathMode::precise, MathMode::fast}) {
     const OutcomeBatch f = run(Backend::cuda, c, 2026, n, Precision::f32, math, false);
-    const OutcomeBatch d = run(Backend::cuda, c, 2026, n, Precision::f64, MathMode::precise, false);
     uint64_t same = 0, solved = 0;
     for (uint64_t i = 0; i < n; ++i) {
       same += (f.correct[i] == 4) == (d.correct[i] == 4);
@@ -162,7 +162,6 @@ TEST(CudaAgreement, SolvedOutcomeAfter20000IterationsAgreesOn100000SeedsInFloat)
     EXPECT_GE(rate, 0.995) << math_mode_name(math);
   }
   // The double kernel's outcome equals the reference's on a sample of these seeds.
-  const OutcomeBatch d = run(Backend::cuda, c, 2026, 64, Precision::f64, MathMode::precise, false);
   for (uint64_t i = 0; i < 64; ++i) {
     const Outcome want = reference_train(c, NetworkId{2026, 1, i}).outcome;
     EXPECT_EQ(d.iterations[i], want.iterations) << "network " << i;
