@@ -19,9 +19,10 @@
 //
 // Napkin math (workload W, float, corners, H = 2): ~120 flops + 12 exp + 12 div per network-
 // iteration. In fast mode one 16-lane AVX-512 exp is ~14 vector ops, so ~(60 + 12 * 14 + 12) / 16
-// ~ 15 vector ops per network-iteration; at ~2 vector ops per cycle and ~3-4 GHz that is
-// ~4e8 network-iterations/s per core (measured: bench/RESULTS.md). Precise mode calls libm expf 12
-// times per network-iteration (~10-20 cycles each): ~1.5-2e7 per core, libm-bound.
+// ~ 15 vector ops per network-iteration; at ~2 vector ops per cycle and ~4 GHz that is ~5e8
+// network-iterations/s per core. Measured (bench/RESULTS.md, 2 Zen 5 cores): 3.1e8 in total, ~1/3 of
+// that bound (one dependent chain per pack: latency-bound). Precise mode calls libm expf 12 times
+// per network-iteration: measured 7.5e7 in total, libm-bound.
 
 #include <algorithm>
 #include <atomic>

@@ -1,12 +1,13 @@
 // The fused trainer kernel and its host driver; see fused_trainer.hpp for the contract.
 //
-// Napkin math (workload W: 2-2-1 sigmoid/sigmoid, corners, float): per network-iteration ~120
-// flops (FADD/FMUL/FFMA), 12 exp + 12 divisions, 9 update FFMAs, the loss and the stop test: on the
-// order of 150-250 SASS instructions in precise mode (expf and IEEE division are instruction
-// sequences around MUFU.EX2 / MUFU.RCP), fewer in fast mode (__expf = FMUL + MUFU.EX2, __fdividef =
-// MUFU.RCP + FMUL). bench/NOTES.md has the SASS count of the inner loop and the issue bound
-// 132 SMs x 128 lanes x 1.98 GHz / instructions per network-iteration. Memory traffic is ~71 bytes
-// per *network* (not per iteration): at T = 20000 the kernel is issue-bound by orders of magnitude.
+// Napkin math (workload W: 2-2-1 sigmoid/sigmoid, corners, float), from the SASS of this file's
+// float H = 2 kernels (bench/NOTES.md): the corner loop is 191 instructions per network-iteration
+// in fast mode (24 MUFU: EX2 + RCP per sigmoid) and ~341 in precise mode (expf and IEEE division
+// are FFMA sequences around MUFU.EX2 / MUFU.RCP). Issue bound 132 SMs x 128 lanes x 1.98 GHz =
+// 3.35e13 instructions/s -> 1.75e11 (fast) / 9.8e10 (precise) network-iterations/s; the SFU bound
+// (16 MUFU/clk/SM) is 1.74e11. Memory traffic is 71 bytes per *network* (not per iteration): at
+// T = 20000 the kernel is issue-bound by orders of magnitude. 48 registers, no local memory in the
+// corner loop.
 #include <algorithm>
 
 #include "cuda_check.hpp"

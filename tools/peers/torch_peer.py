@@ -62,7 +62,7 @@ def main():
             torch.cuda.synchronize()
     elif mode == "compile":
         state = [p.detach() for p in params]
-        step = torch.compile(functional_step, fullgraph=True)
+        step = torch.compile(functional_step)
 
         def run(iterations):
             nonlocal state
