@@ -1,0 +1,118 @@
+// Throughput of the trainers on workload W (DESIGN.md "Performance model"): 2-2-1 sigmoid/sigmoid,
+// the four corners, lr 0.5, fixed T (stop_loss 0), float unless said otherwise. Unit: network-
+// iterations per second (N * T / time), reported as the counter `net_iter_per_s`.
+//
+//   Fused/<math>      the CUDA kernel alone, N = 2^22, T = 20000, timed with CUDA events after a
+//                     warm-up launch (manual time; run with --benchmark_repetitions for the median);
+//                     generic:1 is tanh/sigmoid instead of W: the corner loop with the runtime
+//                     activation switch (W's sigmoid/sigmoid has a compile-time fast path)
+//   CpuBatch/<math>   the cpu backend (all cores, SIMD), N = 2^14, T = 2000, wall time
+//   Reference         the Eigen oracle (double, one thread), N = 64, T = 2000
+//
+// Recorded results and the exact commands: bench/RESULTS.md. Napkin math: bench/NOTES.md.
+#include <benchmark/benchmark.h>
+
+#include <string>
+
+#include "host/trainer.hpp"
+#if defined(XORSEED_HAVE_CUDA)
+#include "kernels/device_info.hpp"
+#include "kernels/fused_trainer.hpp"
+#endif
+
+namespace xorseed {
+namespace {
+
+NetworkConfig workload_w(int iterations) {
+  NetworkConfig c;  // sigmoid/sigmoid, H 2, lr 0.5, corners, bilinear
+  c.max_iterations = iterations;
+  c.stop_loss = 0;  // fixed T
+  return c;
+}
+
+void set_rate(benchmark::State& state, double networks, double iterations) {
+  state.counters["net_iter_per_s"] =
+      benchmark::Counter(networks * iterations * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["N"] = networks;
+  state.counters["T"] = iterations;
+}
+
+void run_trainer(benchmark::State& state, Backend backend, Precision precision, MathMode math, uint64_t n, int t) {
+  std::string note;
+  auto trainer = make_trainer(backend, note);
+  BatchSpec spec;
+  spec.config = workload_w(t);
+  spec.seed = 1;
+  spec.count = n;
+  spec.precision = precision;
+  spec.math = math;
+  spec.keep_params = false;
+  OutcomeBatch out;
+  for (auto _ : state) {
+    trainer->train(spec, out);
+    benchmark::DoNotOptimize(out.final_loss.data());
+  }
+  set_rate(state, static_cast<double>(n), t);
+  state.SetLabel(note + " " + precision_name(precision) + " " + math_mode_name(math));
+}
+
+void BM_CpuBatch(benchmark::State& state) {
+  const MathMode math = state.range(0) ? MathMode::fast : MathMode::precise;
+  run_trainer(state, Backend::cpu, Precision::f32, math, uint64_t{1} << 14, 2000);
+}
+BENCHMARK(BM_CpuBatch)->ArgName("fast")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_CpuBatchDouble(benchmark::State& state) {
+  run_trainer(state, Backend::cpu, Precision::f64, MathMode::precise, uint64_t{1} << 12, 2000);
+}
+BENCHMARK(BM_CpuBatchDouble)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_Reference(benchmark::State& state) {
+  run_trainer(state, Backend::reference, Precision::f64, MathMode::precise, 64, 2000);
+}
+BENCHMARK(BM_Reference)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_Fused(benchmark::State& state) {
+#if defined(XORSEED_HAVE_CUDA)
+  const CudaDeviceInfo info = query_cuda_device();
+  if (!info.available) {
+    state.SkipWithError(("skipped: no CUDA device: " + info.reason).c_str());
+    return;
+  }
+  const uint64_t n = uint64_t{1} << 22;
+  const int t = static_cast<int>(state.range(1));
+  FusedRequest req;
+  NetworkConfig c = workload_w(t);
+  if (state.range(2) != 0) c.hidden_activation = Activation::tanh;  // the runtime-switch path (not W)
+  req.config = StepConfig{{c.hidden_activation, c.output_activation}, c.target, c.batch_size, c.max_iterations, c.lr,
+                          c.init_range, c.stop_loss, 1, 0};
+  req.hidden = 2;
+  req.f64 = false;
+  req.fast = state.range(0) != 0;
+  req.count = n;
+  fused_time_kernel(req, 1, 0);  // warm-up: module load, first launch
+  for (auto _ : state) {
+    const std::vector<float> ms = fused_time_kernel(req, 0, 1);
+    state.SetIterationTime(ms[0] / 1e3);
+  }
+  set_rate(state, static_cast<double>(n), t);
+  state.SetLabel(info.name + " float " + (req.fast ? "fast" : "precise") +
+                 (state.range(2) != 0 ? " tanh/sigmoid" : " sigmoid/sigmoid"));
+#else
+  state.SkipWithError("skipped: this build has no CUDA backend");
+#endif
+}
+BENCHMARK(BM_Fused)
+    ->ArgNames({"fast", "T", "generic"})
+    ->Args({0, 20000, 0})
+    ->Args({1, 20000, 0})
+    ->Args({0, 20000, 1})
+    ->Args({1, 20000, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseManualTime()
+    ->Iterations(3);
+
+}  // namespace
+}  // namespace xorseed
+
+BENCHMARK_MAIN();

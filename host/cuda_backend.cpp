@@ -1,0 +1,56 @@
+// The `cuda` backend: the fused kernel (kernels/fused_trainer.cu) behind the Trainer interface.
+#if defined(XORSEED_HAVE_CUDA)
+#include <fmt/format.h>
+
+#include "../kernels/fused_trainer.hpp"
+#include "trainer.hpp"
+#include "usage_error.hpp"
+
+namespace xorseed {
+
+namespace {
+
+class CudaTrainer final : public Trainer {
+ public:
+  Backend backend() const override { return Backend::cuda; }
+
+  void check_supported(const BatchSpec& spec) const override {
+    validate(spec.config);
+    if (!fused_supports_hidden(spec.config.hidden))
+      throw UsageError(fmt::format(
+          "--hidden: '{}' is not supported on --device cuda; use 1, 2, 3, 4 or 8 (--device reference runs 1..{})",
+          spec.config.hidden, kMaxHidden));
+  }
+
+  uint64_t chunk_size(const BatchSpec& spec) const override {
+    return fused_chunk_networks(spec.config.hidden, spec.keep_params);
+  }
+
+  void train(const BatchSpec& spec, OutcomeBatch& out) override {
+    check_supported(spec);
+    out.first_network = spec.first_network;
+    out.resize(spec.count, spec.config.hidden, spec.keep_params);
+    const NetworkConfig& n = spec.config;
+    FusedRequest req;
+    req.config = StepConfig{{n.hidden_activation, n.output_activation}, n.target, n.batch_size, n.max_iterations,
+                            n.lr, n.init_range, n.stop_loss, spec.seed, spec.config_id};
+    req.hidden = n.hidden;
+    req.f64 = spec.precision == Precision::f64;
+    req.fast = spec.math == MathMode::fast;
+    req.first_network = spec.first_network;
+    req.count = spec.count;
+    req.keep_params = spec.keep_params;
+    const FusedHostOutputs host{out.iterations.data(), out.final_loss.data(), out.converged.data(),
+                                out.diverged.data(),   out.correct.data(),    out.predictions.data(),
+                                out.rmse.data(),       out.cos_initial.data(), out.cos_final.data(),
+                                spec.keep_params ? out.params.data() : nullptr};
+    fused_train(req, host);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Trainer> make_cuda_trainer() { return std::make_unique<CudaTrainer>(); }
+
+}  // namespace xorseed
+#endif  // XORSEED_HAVE_CUDA

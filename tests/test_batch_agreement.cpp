@@ -1,0 +1,269 @@
+// The CPU batch backend (host/cpu_backend.cpp) and the scalar per-network runner the CUDA kernel
+// executes (kernels/network_step.hpp: train_network) against the Eigen reference.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "host/trainer.hpp"
+#include "host/usage_error.hpp"
+#include "kernels/network_step.hpp"
+#include "reference/reference_trainer.hpp"
+#include "agreement_util.hpp"
+
+namespace xorseed {
+namespace {
+
+constexpr Activation kAll[] = {Activation::identity, Activation::relu, Activation::sigmoid, Activation::tanh};
+
+std::string describe(const NetworkConfig& c) {
+  return std::string(activation_name(c.hidden_activation)) + "/" + activation_name(c.output_activation) +
+         " H=" + std::to_string(c.hidden) + " B=" + std::to_string(c.batch_size) + " " + target_name(c.target);
+}
+
+OutcomeBatch run_cpu(const NetworkConfig& config, uint64_t seed, uint64_t first, uint64_t count, Precision precision,
+                     MathMode math = MathMode::precise) {
+  std::string note;
+  auto trainer = make_trainer(Backend::cpu, note);
+  BatchSpec spec;
+  spec.config = config;
+  spec.seed = seed;
+  spec.config_id = 3;
+  spec.first_network = first;
+  spec.count = count;
+  spec.precision = precision;
+  spec.math = math;
+  spec.keep_params = true;
+  OutcomeBatch out;
+  trainer->train(spec, out);
+  return out;
+}
+
+// The cpu backend as a Rerun for expect_params_agree.
+Rerun cpu_rerun(uint64_t seed, Precision precision, MathMode math = MathMode::precise) {
+  return [=](const NetworkConfig& c, uint64_t network) { return run_cpu(c, seed, network, 1, precision, math).at(0); };
+}
+
+// Seeds per (activation pair, width) in the 2000-iteration sweep: every one of the 4 x 4 x 4
+// combinations is covered; 64 seeds x 64 combinations x 2000 iterations (and the reference twice,
+// for its sensitivity) take a few seconds on 2 cores.
+constexpr uint64_t kSweepSeeds = 64;
+
+TEST(BatchAgreement, DoubleMatchesReferenceAfter2000IterationsForEveryActivationPairAndWidth) {
+  for (int hidden : {1, 2, 3, 8})
+    for (Activation ha : kAll)
+      for (Activation oa : kAll) {
+        NetworkConfig c;
+        c.hidden_activation = ha;
+        c.output_activation = oa;
+        c.hidden = hidden;
+        c.max_iterations = 2000;
+        c.stop_loss = 0;
+        const uint64_t seed = 1000 + hidden;
+        const OutcomeBatch got = run_cpu(c, seed, 0, kSweepSeeds, Precision::f64);
+        for (size_t i = 0; i < got.size(); ++i) {
+          if (!got.diverged[i]) {
+            EXPECT_EQ(got.iterations[i], 2000) << describe(c);
+          }
+        }
+        const int stable = expect_params_agree(got, c, seed, 3, 1e-12, describe(c), cpu_rerun(seed, Precision::f64));
+        // Every combination is compared at the full horizon on some of its seeds.
+        EXPECT_GE(stable, 1) << describe(c) << ": no stable seed";
+      }
+}
+
+TEST(BatchAgreement, ScalarRunnerOfTheKernelMatchesReference) {
+  // train_network is exactly what one CUDA thread runs; here on the host in double.
+  for (Activation ha : kAll)
+    for (Activation oa : kAll) {
+      NetworkConfig n;
+      n.hidden_activation = ha;
+      n.output_activation = oa;
+      n.max_iterations = 2000;
+      const StepConfig c{{ha, oa}, n.target, 4, n.max_iterations, n.lr, n.init_range, n.stop_loss, 77, 3};
+      for (uint64_t net = 0; net < 8; ++net) {
+        Net<double, 2> p;
+        NetworkOutcome<double> o;
+        double x[2 * kMaxBatch], t[kMaxBatch];
+        train_network<PreciseMath, double, 2>(c, stop_threshold<double>(n.stop_loss), n.lr / 4, net, x, t, p, o);
+        const ReferenceWithSensitivity want = reference_with_sensitivity(n, NetworkId{77, 3, net});
+        ASSERT_EQ(o.diverged, want.outcome.diverged) << describe(n) << " network " << net;
+        if (want.outcome.diverged || want.sensitivity >= 1e-13) continue;
+        EXPECT_EQ(o.iterations, want.outcome.iterations) << describe(n) << " network " << net;
+        EXPECT_EQ(o.converged, want.outcome.converged);
+        EXPECT_EQ(o.correct, static_cast<int>(want.outcome.accuracy * 4 + 0.5));
+        std::vector<double> flat(9);
+        store_params(p, flat.data());
+        EXPECT_LT(max_abs_difference(flat, want.outcome.params), 1e-12) << describe(n) << " network " << net;
+      }
+    }
+}
+
+TEST(BatchAgreement, InitialParametersAreBitwiseTheSharedMappingAndFloatIsRoundedDouble) {
+  for (int hidden : {1, 2, 3, 8}) {
+    NetworkConfig n;
+    n.hidden = hidden;
+    for (int batch : {4, 8}) {
+      n.batch_size = batch;
+      const StepConfig c{{n.hidden_activation, n.output_activation}, n.target, batch, 1, n.lr, n.init_range, 0,
+                         99, 5};
+      for (uint64_t net = 0; net < 64; ++net) {
+        std::vector<double> want, want_x;
+        reference_initial_state(n, NetworkId{99, 5, net}, want, want_x);
+        double d[4 * 8 + 1], dx[2 * kMaxBatch], dt[kMaxBatch];
+        float f[4 * 8 + 1], fx[2 * kMaxBatch], ft[kMaxBatch];
+        CornerBatch<double> dc;
+        CornerBatch<float> fc;
+        auto check = [&](auto& net_d, auto& net_f) {
+          init_network(c, net, net_d, dc, dx, dt);
+          init_network(c, net, net_f, fc, fx, ft);
+          store_params(net_d, d);
+          store_params(net_f, f);
+        };
+        switch (hidden) {
+          case 1: { Net<double, 1> a; Net<float, 1> b; check(a, b); break; }
+          case 2: { Net<double, 2> a; Net<float, 2> b; check(a, b); break; }
+          case 3: { Net<double, 3> a; Net<float, 3> b; check(a, b); break; }
+          default: { Net<double, 8> a; Net<float, 8> b; check(a, b); break; }
+        }
+        for (size_t k = 0; k < want.size(); ++k) {
+          ASSERT_EQ(d[k], want[k]) << "H=" << hidden << " network " << net << " param " << k;
+          ASSERT_EQ(f[k], static_cast<float>(want[k]));
+        }
+        if (batch != 4)
+          for (int k = 0; k < 2 * batch; ++k) {
+            ASSERT_EQ(dx[k], want_x[k]);
+            ASSERT_EQ(fx[k], static_cast<float>(want_x[k]));
+          }
+      }
+    }
+  }
+}
+
+TEST(BatchAgreement, InitialCosineMatchesReferenceOnTheBackend) {
+  NetworkConfig c;
+  c.hidden = 3;
+  c.max_iterations = 1;
+  const OutcomeBatch got = run_cpu(c, 11, 0, 40, Precision::f64);
+  for (size_t i = 0; i < got.size(); ++i) {
+    const Outcome want = reference_train(c, NetworkId{11, 3, i}).outcome;
+    EXPECT_NEAR(got.cos_initial[i], want.cos_initial, 1e-15);
+  }
+}
+
+TEST(BatchAgreement, FloatBothMathModesMatchReferenceAfter200Iterations) {
+  for (MathMode math : {MathMode::precise, MathMode::fast})
+    for (Activation ha : kAll)
+      for (Activation oa : kAll) {
+        NetworkConfig c;
+        c.hidden_activation = ha;
+        c.output_activation = oa;
+        c.max_iterations = 200;
+        c.stop_loss = 0;
+        const OutcomeBatch got = run_cpu(c, 5, 0, 32, Precision::f32, math);
+        expect_params_agree(got, c, 5, 3, 1e-3, describe(c) + " float " + math_mode_name(math),
+                            cpu_rerun(5, Precision::f32, math));
+      }
+}
+
+TEST(BatchAgreement, OutcomesMatchReferenceForTheDefaultConfigIncludingPartialBlocks) {
+  const NetworkConfig c;  // sigmoid/sigmoid, H 2, lr 0.5, stop 0.002, 20000 iterations
+  const OutcomeBatch got = run_cpu(c, 2024, 5, 37, Precision::f64);  // 37: two full packs and a partial one
+  int converged = 0;
+  for (size_t i = 0; i < got.size(); ++i) {
+    const Outcome want = reference_train(c, NetworkId{2024, 3, 5 + i}).outcome;
+    const Outcome have = got.at(i);
+    EXPECT_EQ(have.network, want.network);
+    EXPECT_EQ(have.iterations, want.iterations) << "network " << want.network;
+    EXPECT_EQ(have.converged, want.converged);
+    EXPECT_EQ(have.diverged, want.diverged);
+    EXPECT_EQ(have.accuracy, want.accuracy);
+    EXPECT_NEAR(have.final_loss, want.final_loss, 1e-12);
+    EXPECT_NEAR(have.rmse, want.rmse, 1e-10);
+    EXPECT_NEAR(have.cos_final, want.cos_final, 1e-10);
+    for (int k = 0; k < 4; ++k) EXPECT_NEAR(have.predictions[k], want.predictions[k], 1e-10);
+    converged += want.converged;
+  }
+  // Both outcomes occur among these seeds, so the comparison covers early stops and full runs.
+  EXPECT_GT(converged, 0);
+  EXPECT_LT(converged, 37);
+}
+
+TEST(BatchAgreement, RandomMiniBatchAndTrigTargetAgree) {
+  for (Target target : {Target::bilinear, Target::trig})
+    for (int batch : {4, 8}) {
+      NetworkConfig c;
+      c.batch_size = batch;
+      c.target = target;
+      c.hidden = 3;
+      c.hidden_activation = Activation::tanh;
+      c.max_iterations = 2000;
+      c.stop_loss = 0;
+      const OutcomeBatch got = run_cpu(c, 31, 0, 24, Precision::f64);
+      expect_params_agree(got, c, 31, 3, 1e-12, describe(c), cpu_rerun(31, Precision::f64));
+      const OutcomeBatch got_f = run_cpu(c, 31, 0, 24, Precision::f32);
+      NetworkConfig short_c = c;
+      short_c.max_iterations = 200;
+      const OutcomeBatch got_f200 = run_cpu(short_c, 31, 0, 24, Precision::f32);
+      expect_params_agree(got_f200, short_c, 31, 3, 1e-3, describe(c) + " float", cpu_rerun(31, Precision::f32));
+      EXPECT_EQ(got_f.size(), 24u);
+    }
+}
+
+TEST(BatchAgreement, DivergenceIsAnOutcome) {
+  NetworkConfig c;
+  c.hidden_activation = Activation::identity;
+  c.output_activation = Activation::identity;
+  c.lr = 50;
+  c.max_iterations = 500;
+  for (Precision p : {Precision::f64, Precision::f32}) {
+    const OutcomeBatch got = run_cpu(c, 8, 0, 20, p);
+    int diverged = 0;
+    for (size_t i = 0; i < got.size(); ++i) {
+      const Outcome want = reference_train(c, NetworkId{8, 3, i}).outcome;
+      EXPECT_EQ(got.diverged[i] != 0, want.diverged) << "network " << i;
+      EXPECT_FALSE(got.converged[i] && got.diverged[i]);
+      if (p == Precision::f64) {
+        EXPECT_EQ(got.iterations[i], want.iterations) << "network " << i;
+      }
+      diverged += got.diverged[i];
+    }
+    EXPECT_GT(diverged, 0) << "lr 50 on identity/identity must diverge somewhere";
+  }
+}
+
+TEST(BatchAgreement, UnsupportedWidthIsAUsageErrorNamingHidden) {
+  NetworkConfig c;
+  c.hidden = 5;
+  try {
+    run_cpu(c, 1, 0, 4, Precision::f32);
+    FAIL() << "H = 5 must be refused";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("--hidden: '5'"), std::string::npos) << e.what();
+  }
+}
+
+TEST(TrainerFactory, AutoSaysWhatItChoseAndCudaWithoutDeviceIsAUsageError) {
+  std::string note;
+  auto t = make_trainer(Backend::automatic, note);
+  ASSERT_TRUE(t != nullptr);
+  if (t->backend() == Backend::cpu) {
+    EXPECT_NE(note.find("using cpu"), std::string::npos) << note;
+    try {
+      make_trainer(Backend::cuda, note);
+      FAIL() << "cuda without a device must be refused";
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find("--device: 'cuda' is not available: "), std::string::npos) << e.what();
+    }
+  } else {
+    EXPECT_EQ(t->backend(), Backend::cuda);
+    EXPECT_NE(note.find("using cuda"), std::string::npos) << note;
+  }
+  EXPECT_EQ(make_trainer(Backend::cpu, note)->backend(), Backend::cpu);
+  EXPECT_EQ(make_trainer(Backend::reference, note)->backend(), Backend::reference);
+  EXPECT_THROW(make_trainer(Backend::cuda_blas, note), UsageError);
+}
+
+}  // namespace
+}  // namespace xorseed

@@ -1,0 +1,185 @@
+// The fused CUDA trainer against the Eigen reference (and the CPU batch backend for large N).
+// Skips with the reason where no CUDA device is present or the build has no CUDA.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "host/trainer.hpp"
+#include "host/usage_error.hpp"
+#include "reference/reference_trainer.hpp"
+#include "agreement_util.hpp"
+#if defined(XORSEED_HAVE_CUDA)
+#include "kernels/device_info.hpp"
+#endif
+
+namespace xorseed {
+namespace {
+
+// Empty when the CUDA backend can run here.
+std::string cuda_skip_reason() {
+#if defined(XORSEED_HAVE_CUDA)
+  const CudaDeviceInfo info = query_cuda_device();
+  return info.available ? std::string() : "no usable CUDA device: " + info.reason;
+#else
+  return "this build has no CUDA backend";
+#endif
+}
+
+#define SKIP_WITHOUT_CUDA()                                 \
+  do {                                                      \
+    const std::string why = cuda_skip_reason();             \
+    if (!why.empty()) GTEST_SKIP() << why;                  \
+  } while (0)
+
+OutcomeBatch run(Backend backend, const NetworkConfig& config, uint64_t seed, uint64_t count, Precision precision,
+                 MathMode math, bool keep_params = true) {
+  std::string note;
+  auto trainer = make_trainer(backend, note);
+  BatchSpec spec;
+  spec.config = config;
+  spec.seed = seed;
+  spec.config_id = 1;
+  spec.count = count;
+  spec.precision = precision;
+  spec.math = math;
+  spec.keep_params = keep_params;
+  OutcomeBatch out;
+  trainer->train(spec, out);
+  return out;
+}
+
+TEST(CudaAgreement, DoubleMatchesReferenceAfter2000IterationsOn4096Seeds) {
+  SKIP_WITHOUT_CUDA();
+  NetworkConfig c;
+  c.max_iterations = 2000;
+  c.stop_loss = 0;
+  const OutcomeBatch got = run(Backend::cuda, c, 42, 4096, Precision::f64, MathMode::precise);
+  double worst = 0;
+  for (size_t i = 0; i < got.size(); ++i) {
+    const Outcome want = reference_train(c, NetworkId{42, 1, i}).outcome;  // sigmoid/sigmoid: not chaotic
+    ASSERT_FALSE(want.diverged);
+    worst = std::max(worst, max_abs_difference(got.at(i).params, want.params));
+  }
+  std::printf("cuda double vs reference, 4096 seeds, 2000 iterations: max |dparam| = %.3g\n", worst);
+  EXPECT_LT(worst, 1e-10);
+}
+
+TEST(CudaAgreement, DoubleEveryActivationPairAndWidthMatchesReference) {
+  SKIP_WITHOUT_CUDA();
+  const Activation all[] = {Activation::identity, Activation::relu, Activation::sigmoid, Activation::tanh};
+  for (int hidden : {1, 2, 3, 4, 8})
+    for (Activation ha : all)
+      for (Activation oa : all) {
+        NetworkConfig c;
+        c.hidden_activation = ha;
+        c.output_activation = oa;
+        c.hidden = hidden;
+        c.max_iterations = 2000;
+        c.stop_loss = 0;
+        const OutcomeBatch got = run(Backend::cuda, c, 7, 16, Precision::f64, MathMode::precise);
+        const Rerun rerun = [](const NetworkConfig& shorter, uint64_t network) {
+          std::string note;
+          BatchSpec spec;
+          spec.config = shorter;
+          spec.seed = 7;
+          spec.config_id = 1;
+          spec.first_network = network;
+          spec.count = 1;
+          spec.precision = Precision::f64;
+          OutcomeBatch out;
+          make_trainer(Backend::cuda, note)->train(spec, out);
+          return out.at(0);
+        };
+        expect_params_agree(got, c, 7, 1, 1e-10,
+                            std::string(activation_name(ha)) + "/" + activation_name(oa) + " H=" + std::to_string(hidden),
+                            rerun);
+      }
+}
+
+TEST(CudaAgreement, FloatEachMathModeMatchesReferenceAfter200Iterations) {
+  SKIP_WITHOUT_CUDA();
+  for (MathMode math : {MathMode::precise, MathMode::fast})
+    for (Activation a : {Activation::sigmoid, Activation::tanh, Activation::relu}) {
+      NetworkConfig c;
+      c.hidden_activation = a;
+      c.output_activation = Activation::sigmoid;
+      c.max_iterations = 200;
+      c.stop_loss = 0;
+      const OutcomeBatch got = run(Backend::cuda, c, 9, 1024, Precision::f32, math);
+      double worst = 0;
+      for (size_t i = 0; i < got.size(); ++i) {
+        const Outcome want = reference_train(c, NetworkId{9, 1, i}).outcome;
+        EXPECT_EQ(got.diverged[i] != 0, want.diverged);
+        if (!want.diverged) worst = std::max(worst, max_abs_difference(got.at(i).params, want.params));
+      }
+      std::printf("cuda float %s %s/sigmoid vs reference, 200 iterations: max |dparam| = %.3g\n",
+                  math_mode_name(math), activation_name(a), worst);
+      EXPECT_LT(worst, 1e-3) << math_mode_name(math) << " " << activation_name(a);
+    }
+}
+
+TEST(CudaAgreement, RandomMiniBatchTrigAndOutcomesMatchReference) {
+  SKIP_WITHOUT_CUDA();
+  NetworkConfig c;
+  c.batch_size = 8;
+  c.target = Target::trig;
+  c.hidden = 3;
+  c.max_iterations = 2000;
+  const OutcomeBatch got = run(Backend::cuda, c, 3, 256, Precision::f64, MathMode::precise);
+  for (uint64_t i = 0; i < 256; ++i) {
+    const Outcome want = reference_train(c, NetworkId{3, 1, i}).outcome;
+    const Outcome have = got.at(i);
+    EXPECT_EQ(have.iterations, want.iterations) << "network " << i;
+    EXPECT_EQ(have.converged, want.converged);
+    EXPECT_EQ(have.diverged, want.diverged);
+    EXPECT_EQ(have.accuracy, want.accuracy);
+    EXPECT_NEAR(have.cos_initial, want.cos_initial, 1e-15);
+    for (int k = 0; k < 4; ++k) EXPECT_NEAR(have.predictions[k], want.predictions[k], 1e-9);
+  }
+}
+
+TEST(CudaAgreement, SolvedOutcomeAfter20000IterationsAgreesOn100000SeedsInFloat) {
+  SKIP_WITHOUT_CUDA();
+  // Float vs double over 20000 iterations: chaos can flip a seed near a saddle, so this compares
+  // outcomes (solved = all four corners correct), with a stated agreement rate >= 99.5 %.
+  const NetworkConfig c;  // the default config
+  constexpr uint64_t n = 100000;
+  const OutcomeBatch d = run(Backend::cuda, c, 2026, n, Precision::f64, MathMode::precise, false);
+  for (MathMode math : {MathMode::precise, MathMode::fast}) {
+    const OutcomeBatch f = run(Backend::cuda, c, 2026, n, Precision::f32, math, false);
+    uint64_t same = 0, solved = 0;
+    for (uint64_t i = 0; i < n; ++i) {
+      same += (f.correct[i] == 4) == (d.correct[i] == 4);
+      solved += d.correct[i] == 4;
+    }
+    const double rate = static_cast<double>(same) / n;
+    std::printf("cuda float %s vs double, default config, %llu seeds: solved/not-solved agree on %.4f %% "
+                "(double solves %.2f %%)\n",
+                math_mode_name(math), static_cast<unsigned long long>(n), 100 * rate, 100.0 * solved / n);
+    EXPECT_GE(rate, 0.995) << math_mode_name(math);
+  }
+  // The double kernel's outcome equals the reference's on a sample of these seeds.
+  for (uint64_t i = 0; i < 64; ++i) {
+    const Outcome want = reference_train(c, NetworkId{2026, 1, i}).outcome;
+    EXPECT_EQ(d.iterations[i], want.iterations) << "network " << i;
+    EXPECT_EQ(d.correct[i], static_cast<int>(want.accuracy * 4 + 0.5)) << "network " << i;
+  }
+}
+
+TEST(CudaAgreement, UnsupportedWidthIsAUsageErrorNamingHidden) {
+  SKIP_WITHOUT_CUDA();
+  NetworkConfig c;
+  c.hidden = 5;
+  try {
+    run(Backend::cuda, c, 1, 4, Precision::f32, MathMode::precise);
+    FAIL() << "H = 5 must be refused on cuda";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("--hidden: '5'"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace xorseed
