@@ -1,6 +1,9 @@
 #include "study_dir.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 #include <cstdio>
@@ -10,6 +13,9 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -114,6 +120,45 @@ std::string networks_csv_row(uint32_t config_id, const Outcome& o, FailureClass 
   const size_t n = static_cast<size_t>(4 * max_h + 1), own = static_cast<size_t>(4 * hidden + 1);
   for (size_t k = 0; k < n; ++k) s += k < own && k < o.params.size() ? fmt::format(",{}", o.params[k]) : ",";
   return s + "\n";
+}
+
+RowComparison compare_networks_csv_rows(const std::string& a, const std::string& b) {
+  auto split = [](const std::string& row) {
+    std::vector<std::string> cells;
+    std::string cell;
+    for (char ch : row) {
+      if (ch == ',') {
+        cells.push_back(cell);
+        cell.clear();
+      } else if (ch != '\n' && ch != '\r') {
+        cell += ch;
+      }
+    }
+    cells.push_back(cell);
+    return cells;
+  };
+  constexpr size_t kDiscreteColumns = 7;  // config, network, class, accuracy, iterations, converged, diverged
+  RowComparison c;
+  c.identical = a == b;
+  const std::vector<std::string> x = split(a), y = split(b);
+  if (x.size() != y.size() || x.size() < kDiscreteColumns) return c;
+  for (size_t k = 0; k < kDiscreteColumns; ++k)
+    if (x[k] != y[k]) return c;
+  for (size_t k = kDiscreteColumns; k < x.size(); ++k) {
+    if (x[k].empty() || y[k].empty()) {
+      if (x[k].empty() != y[k].empty()) return c;
+      continue;
+    }
+    const double u = std::strtod(x[k].c_str(), nullptr), v = std::strtod(y[k].c_str(), nullptr);
+    if (std::isnan(u) || std::isnan(v)) {
+      if (std::isnan(u) != std::isnan(v)) return c;
+      continue;
+    }
+    const double scale = std::max({1.0, std::fabs(u), std::fabs(v)});
+    c.max_relative_difference = std::max(c.max_relative_difference, u == v ? 0.0 : std::fabs(u - v) / scale);
+  }
+  c.same_outcome = true;
+  return c;
 }
 
 }  // namespace xorseed

@@ -43,4 +43,14 @@ std::string networks_csv_header(int max_hidden);
 std::string networks_csv_row(uint32_t config_id, const Outcome& o, FailureClass c, int hidden, int max_hidden);
 int max_hidden(const StudySpec& spec);
 
+// How two networks.csv rows of the same network compare: the discrete columns (ids, class,
+// accuracy, iterations, converged, diverged) and the largest relative difference of the real
+// columns (|a - b| / max(1, |a|, |b|); blank cells must be blank in both).
+struct RowComparison {
+  bool identical = false;        // byte for byte
+  bool same_outcome = false;     // every discrete column equal, and the same blank cells
+  double max_relative_difference = 0;
+};
+RowComparison compare_networks_csv_rows(const std::string& a, const std::string& b);
+
 }  // namespace xorseed

@@ -177,7 +177,9 @@ TEST_F(StudyCli, RowsAreTheReferenceNetworksOfEachConfigurationStream) {
     const auto run = xorseed::reference_train(grid.at(k), xorseed::NetworkId{spec.seed, k, i});
     EXPECT_EQ(std::stoi(f[4]), run.outcome.iterations) << line;
     EXPECT_NEAR(std::stod(f[7]), run.outcome.final_loss, 1e-9 * (1 + run.outcome.final_loss)) << line;
-    EXPECT_EQ(std::stod(f[9]), run.outcome.cos_initial) << line;  // initial state: exact on every backend
+    // The initial parameters are bitwise equal on every backend; the cosine derived from them is
+    // computed by two independent implementations and may differ in the last bits.
+    EXPECT_NEAR(std::stod(f[9]), run.outcome.cos_initial, 1e-12) << line;
     const auto other = xorseed::reference_train(grid.at(k), xorseed::NetworkId{spec.seed, 0, i});
     differ_from_config0 += k != 0 && other.outcome.cos_initial != run.outcome.cos_initial;
     ++checked;
@@ -332,7 +334,7 @@ TEST_F(StudyCli, TrainWithConfigIdIsTheStudysNetwork) {
   const auto line = nlohmann::json::parse(slurp(root_ / "train-k3" / "results" / "xor_regression_results.jsonl"));
   EXPECT_EQ(line.at("config_id"), 3);
   EXPECT_EQ(line.at("last_epoch"), std::stoi(f[4])) << row;
-  EXPECT_EQ(line.at("cosine_initial").get<double>(), std::stod(f[9])) << row;
+  EXPECT_NEAR(line.at("cosine_initial").get<double>(), std::stod(f[9]), 1e-12) << row;
 
   const CliRun replay = cli("replay --study whole --config 3 --network 50 --no-images --out replay-k3");
   ASSERT_EQ(replay.rc, 0) << replay.err;
