@@ -1,10 +1,10 @@
 // The `cpu` backend: all cores (std::thread), SIMD across networks. The per-network math is
 // kernels/network_step.hpp, the same header the CUDA kernel runs, instantiated here on a *pack*
 // value type: one SIMD lane = one network, a pack of 16 floats / 8 doubles = 16 / 8 networks
-// trained in lock step (one AVX-512 register per value). Lanes that stop early are frozen by a
-// lane mask, so every network follows exactly its own scalar trajectory.
+// trained in lock step (one AVX-512 register per value). A lane whose network stops takes the next
+// network of the batch (lane refill, train_lanes), so early stopping does not leave lanes idle.
 //
-// Portability: no -march flags. The block runner carries
+// Portability: no -march flags. The lane runner carries
 // __attribute__((target_clones("avx512f", "avx2", "default"))): GCC compiles it three times and
 // picks the best for the running CPU at load time (the packs become 1 zmm, 2 ymm or 4 xmm per op).
 //
@@ -51,18 +51,9 @@ constexpr int lanes_of() {
   return 64 / static_cast<int>(sizeof(T));  // one 512-bit register: 16 floats, 8 doubles
 }
 
-// Where a block writes its outcomes (indexes into the caller's OutcomeBatch).
-struct BlockSink {
-  OutcomeBatch* out;
-  uint64_t first_index;  // index in out of the block's lane 0
-  int lanes;             // valid lanes (the last block of a batch may be partial)
-  bool keep_params;
-};
-
+// Writes network i's outcome (and, with keep_params, its final parameters) into out.
 template <class T, int H>
-void write_outcome(const BlockSink& sink, int lane, const NetworkOutcome<T>& o, const Net<T, H>& p) {
-  OutcomeBatch& out = *sink.out;
-  const size_t i = sink.first_index + static_cast<size_t>(lane);
+void write_outcome(OutcomeBatch& out, size_t i, bool keep_params, const NetworkOutcome<T>& o, const Net<T, H>& p) {
   out.iterations[i] = o.iterations;
   out.final_loss[i] = o.final_loss;
   out.converged[i] = o.converged;
@@ -72,94 +63,71 @@ void write_outcome(const BlockSink& sink, int lane, const NetworkOutcome<T>& o, 
   out.rmse[i] = o.rmse;
   out.cos_initial[i] = o.cos_initial;
   out.cos_final[i] = o.cos_final;
-  if (sink.keep_params) {
+  if (keep_params) {
     T flat[4 * H + 1];
     store_params(p, flat);
     for (int k = 0; k < 4 * H + 1; ++k) out.params[i * (4 * H + 1) + k] = flat[k];
   }
 }
 
-// Trains lanes_of<T>() networks first_network .. + lanes - 1 in one pack (invalid lanes repeat the
-// last valid network and are discarded).
+// Hands out the networks of a batch, one at a time, to every lane of every thread.
+struct NetworkQueue {
+  std::atomic<uint64_t> next{0};
+  uint64_t count = 0;
+  // The next index (0-based within the batch), or false when none is left.
+  bool take(uint64_t& index) {
+    index = next.fetch_add(1, std::memory_order_relaxed);
+    return index < count;
+  }
+};
+
+// One thread's pack of lanes_of<T>() lanes, with lane refill: every lane trains its own network in
+// lock step with the others; when a lane's network stops (early stop, divergence or max
+// iterations) its outcome is written and the lane takes the next network from the queue, so a
+// pack never idles while one slow network runs on (with early stopping a 16-lane pack would
+// otherwise run until its slowest network ends). Lanes with nothing left to take are frozen by a
+// mask until the whole pack is done. Each network follows exactly its own scalar trajectory, so the
+// outcomes do not depend on which lane or thread trained them.
 template <class Math, class T, int H>
-__attribute__((target_clones("avx512f", "avx2", "default"))) void train_block(const StepConfig& c, T stop, T step,
-                                                                               uint64_t first_network,
-                                                                               const BlockSink& sink) {
+__attribute__((target_clones("avx512f", "avx2", "default"))) void train_lanes(const StepConfig& c, T stop, T step,
+                                                                               const BatchSpec& spec,
+                                                                               NetworkQueue& queue,
+                                                                               OutcomeBatch& out) {
   constexpr int L = lanes_of<T>();
   using P = Pack<T, L>;
   using M = Mask<T, L>;
   using Ops = MathOps<Math, P>;
 
-  // Initial state, lane by lane (scalar Philox), then transposed into packs.
   Net<P, H> p;
   CornerBatch<T> corners;
   T cos_initial[L];
   P xs[2 * kMaxBatch], ts[kMaxBatch];
-  {
-    T x[2 * kMaxBatch], t[kMaxBatch];
-    for (int l = 0; l < L; ++l) {
-      Net<T, H> n;
-      init_network(c, first_network + static_cast<uint64_t>(std::min(l, sink.lanes - 1)), n, corners, x, t);
-      cos_initial[l] = max_row_cosine_of(n);
-      for (int j = 0; j < H; ++j) {
-        p.wh0[j].v[l] = n.wh0[j];
-        p.wh1[j].v[l] = n.wh1[j];
-        p.bh[j].v[l] = n.bh[j];
-        p.wo[j].v[l] = n.wo[j];
-      }
-      p.bo.v[l] = n.bo;
-      if (c.batch != 4) {
-        for (int k = 0; k < 2 * c.batch; ++k) xs[k].v[l] = x[k];
-        for (int k = 0; k < c.batch; ++k) ts[k].v[l] = t[k];
-      }
-    }
-  }
-  CornerBatch<P> corner_pack{{P(corners.t[0]), P(corners.t[1]), P(corners.t[2]), P(corners.t[3])}};
-  const PointBatch<P> point_pack{c.batch, xs, ts};
-
-  // Iterate in lock step; a lane stops (and is frozen) after the iteration whose loss is < stop or
-  // not finite, exactly as the scalar loop in train_network.
-  int iterations[L];
-  T last_loss[L];
+  uint64_t index[L];  // the lane's network, 0-based within the batch
+  int start[L];       // the pack iteration count when the lane's network was loaded
   M active = P(0) <= P(0);  // all true
   bool all_active = true;
-  const P stop_p(stop), big(LargestFinite<T>::value), step_p(step);
-  int it = 0;
-  P loss(0);
-  while (it < c.max_iterations) {
-    const Net<P, H> before = p;  // only read when some lane is frozen
-    loss = c.batch == 4 ? train_iteration<Ops>(p, c.act, corner_pack, step_p)
-                        : train_iteration<Ops>(p, c.act, point_pack, step_p);
-    ++it;
-    if (!all_active) {  // frozen lanes keep their parameters
-      for (int j = 0; j < H; ++j) {
-        p.wh0[j] = select(active, p.wh0[j], before.wh0[j]);
-        p.wh1[j] = select(active, p.wh1[j], before.wh1[j]);
-        p.bh[j] = select(active, p.bh[j], before.bh[j]);
-        p.wo[j] = select(active, p.wo[j], before.wo[j]);
-      }
-      p.bo = select(active, p.bo, before.bo);
-    }
-    const M keep = (loss >= stop_p) & (loss <= big);
-    const M stopping = and_not(active, keep);
-    if (any(stopping)) {
-      for (int l = 0; l < L; ++l)
-        if (stopping.v[l]) {
-          iterations[l] = it;
-          last_loss[l] = loss.v[l];
-        }
-      active = active & keep;
-      all_active = false;
-      if (!any(active)) break;
-    }
-  }
-  for (int l = 0; l < L; ++l)
-    if (active.v[l]) {
-      iterations[l] = it;
-      last_loss[l] = loss.v[l];
-    }
 
-  for (int l = 0; l < sink.lanes; ++l) {
+  // Loads network `i` of the batch into lane l (scalar Philox, then into the packs).
+  auto load = [&](int l, uint64_t i) {
+    T x[2 * kMaxBatch], t[kMaxBatch];
+    Net<T, H> n;
+    init_network(c, spec.first_network + i, n, corners, x, t);
+    cos_initial[l] = max_row_cosine_of(n);
+    for (int j = 0; j < H; ++j) {
+      p.wh0[j].v[l] = n.wh0[j];
+      p.wh1[j].v[l] = n.wh1[j];
+      p.bh[j].v[l] = n.bh[j];
+      p.wo[j].v[l] = n.wo[j];
+    }
+    p.bo.v[l] = n.bo;
+    if (c.batch != 4) {
+      for (int k = 0; k < 2 * c.batch; ++k) xs[k].v[l] = x[k];
+      for (int k = 0; k < c.batch; ++k) ts[k].v[l] = t[k];
+    }
+    index[l] = i;
+  };
+  // Writes lane l's outcome: `iterations` run, the last iteration's loss.
+  auto finish = [&](int l, int iterations, T last_loss) {
     Net<T, H> n;
     for (int j = 0; j < H; ++j) {
       n.wh0[j] = p.wh0[j].v[l];
@@ -170,29 +138,81 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void train_block(co
     n.bo = p.bo.v[l];
     NetworkOutcome<T> o;
     o.cos_initial = cos_initial[l];
-    finish_network<PreciseMath>(c, stop, n, iterations[l], last_loss[l], corners, o);
-    write_outcome(sink, l, o, n);
+    finish_network<PreciseMath>(c, stop, n, iterations, last_loss, corners, o);
+    write_outcome(out, index[l], spec.keep_params, o, n);
+  };
+
+  for (int l = 0; l < L; ++l) {
+    uint64_t i;
+    start[l] = 0;
+    if (queue.take(i)) {
+      load(l, i);
+    } else {  // fewer networks than lanes: the lane repeats lane 0's network, frozen, never written
+      if (l == 0) return;
+      load(l, index[0]);
+      active.v[l] = false;
+      all_active = false;
+    }
+  }
+  const CornerBatch<P> corner_pack{{P(corners.t[0]), P(corners.t[1]), P(corners.t[2]), P(corners.t[3])}};
+  const PointBatch<P> point_pack{c.batch, xs, ts};
+  const P stop_p(stop), big(LargestFinite<T>::value), step_p(step);
+
+  // `it` counts the pack's iterations; lane l has run it - start[l] iterations of its network.
+  int it = 0;
+  while (true) {
+    const Net<P, H> before = p;  // only read when some lane is frozen
+    const P loss = c.batch == 4 ? train_iteration<Ops>(p, c.act, corner_pack, step_p)
+                                : train_iteration<Ops>(p, c.act, point_pack, step_p);
+    ++it;
+    if (!all_active) {  // frozen lanes keep their parameters
+      for (int j = 0; j < H; ++j) {
+        p.wh0[j] = select(active, p.wh0[j], before.wh0[j]);
+        p.wh1[j] = select(active, p.wh1[j], before.wh1[j]);
+        p.bh[j] = select(active, p.bh[j], before.bh[j]);
+        p.wo[j] = select(active, p.wo[j], before.wo[j]);
+      }
+      p.bo = select(active, p.bo, before.bo);
+    }
+    // A lane stops after the iteration whose loss is < stop or not finite, exactly as the scalar
+    // loop in train_network, or when its network has run max_iterations.
+    const M keep = (loss >= stop_p) & (loss <= big);
+    M stopping = and_not(active, keep);
+    bool any_stopping = any(stopping);
+    for (int l = 0; l < L; ++l)
+      if (active.v[l] && it - start[l] == c.max_iterations) {
+        stopping.v[l] = true;
+        any_stopping = true;
+      }
+    if (!any_stopping) continue;
+    for (int l = 0; l < L; ++l) {
+      if (!stopping.v[l]) continue;
+      finish(l, it - start[l], loss.v[l]);
+      uint64_t i;
+      if (queue.take(i)) {
+        load(l, i);
+        start[l] = it;
+      } else {
+        active.v[l] = false;
+        all_active = false;
+      }
+    }
+    if (!any(active)) break;
   }
 }
 
-// Runs all blocks of a batch on all cores.
+// Runs a batch on all cores: one pack of lanes per thread, all pulling from one queue.
 template <class Math, class T, int H>
 void train_all(const BatchSpec& spec, const StepConfig& c, OutcomeBatch& out) {
   constexpr int L = lanes_of<T>();
   const T stop = stop_threshold<T>(spec.config.stop_loss);
   const T step = static_cast<T>(spec.config.lr * (1.0 / static_cast<double>(spec.config.batch_size)));
-  const uint64_t blocks = (spec.count + L - 1) / L;
-  std::atomic<uint64_t> next{0};
-  auto worker = [&] {
-    for (uint64_t b = next++; b < blocks; b = next++) {
-      const uint64_t first = b * L;
-      const BlockSink sink{&out, first, static_cast<int>(std::min<uint64_t>(L, spec.count - first)),
-                           spec.keep_params};
-      train_block<Math, T, H>(c, stop, step, spec.first_network + first, sink);
-    }
-  };
+  NetworkQueue queue;
+  queue.count = spec.count;
+  auto worker = [&] { train_lanes<Math, T, H>(c, stop, step, spec, queue, out); };
+  const uint64_t packs = (spec.count + L - 1) / L;
   const unsigned threads =
-      static_cast<unsigned>(std::min<uint64_t>(std::max(1u, std::thread::hardware_concurrency()), blocks));
+      static_cast<unsigned>(std::min<uint64_t>(std::max(1u, std::thread::hardware_concurrency()), packs));
   std::vector<std::thread> pool;
   for (unsigned k = 1; k < threads; ++k) pool.emplace_back(worker);
   worker();
