@@ -9,12 +9,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/build.sh >/dev/null
 if nvidia-smi -L >/dev/null 2>&1; then seeds=1000000; else seeds=50000; fi
+# Defaults for the flags the caller did not give (CLI11 refuses a flag given twice).
+given() { local f; for f in "${user_args[@]}"; do [[ $f == "$1" || $f == "$1="* ]] && return 0; done; return 1; }
+user_args=("$@")
+defaults=()
+given --hidden-activation || defaults+=(--hidden-activation sigmoid,relu,tanh)
+given --output-activation || defaults+=(--output-activation sigmoid)
+given --seeds || defaults+=(--seeds "$seeds")
 out=study-out
-args=("$@")
-for ((k = 0; k < ${#args[@]}; ++k)); do [ "${args[k]}" = --out ] && out=${args[k+1]:-$out}; done
-if [ -e "$out" ] && [ -n "$(ls -A "$out" 2>/dev/null)" ]; then
+for ((k = 0; k < $#; ++k)); do
+  case ${user_args[k]} in
+    --out) out=${user_args[k+1]:-$out} ;;
+    --out=*) out=${user_args[k]#--out=} ;;
+  esac
+done
+given --out || defaults+=(--out "$out")
+if ! given --resume && [ -e "$out" ] && [ -n "$(ls -A "$out" 2>/dev/null)" ]; then
   echo "run.sh: moving the previous study in $out to $out.previous"
   rm -rf "$out.previous" && mv "$out" "$out.previous"
 fi
-exec build/xorseed study --hidden-activation sigmoid,relu,tanh --output-activation sigmoid \
-  --seeds "$seeds" --out "$out" "$@"
+exec build/xorseed study "${defaults[@]}" "$@"
