@@ -14,6 +14,26 @@
 
 namespace xorseed {
 
+// Trains networks first .. first + count - 1 of configuration config_id on `backend`.
+inline OutcomeBatch train_on(Backend backend, const NetworkConfig& config, uint64_t seed, uint32_t config_id,
+                             uint64_t first, uint64_t count, Precision precision, MathMode math = MathMode::precise,
+                             bool keep_params = true) {
+  std::string note;
+  auto trainer = make_trainer(backend, note);
+  BatchSpec spec;
+  spec.config = config;
+  spec.seed = seed;
+  spec.config_id = config_id;
+  spec.first_network = first;
+  spec.count = count;
+  spec.precision = precision;
+  spec.math = math;
+  spec.keep_params = keep_params;
+  OutcomeBatch out;
+  trainer->train(spec, out);
+  return out;
+}
+
 inline double max_abs_difference(const std::vector<double>& a, const std::vector<double>& b) {
   double worst = 0;
   for (size_t k = 0; k < a.size(); ++k) {

@@ -24,20 +24,7 @@ std::string describe(const NetworkConfig& c) {
 
 OutcomeBatch run_cpu(const NetworkConfig& config, uint64_t seed, uint64_t first, uint64_t count, Precision precision,
                      MathMode math = MathMode::precise) {
-  std::string note;
-  auto trainer = make_trainer(Backend::cpu, note);
-  BatchSpec spec;
-  spec.config = config;
-  spec.seed = seed;
-  spec.config_id = 3;
-  spec.first_network = first;
-  spec.count = count;
-  spec.precision = precision;
-  spec.math = math;
-  spec.keep_params = true;
-  OutcomeBatch out;
-  trainer->train(spec, out);
-  return out;
+  return train_on(Backend::cpu, config, seed, 3, first, count, precision, math);
 }
 
 // The cpu backend as a Rerun for expect_params_agree.

@@ -36,19 +36,7 @@ std::string cuda_skip_reason() {
 
 OutcomeBatch run(Backend backend, const NetworkConfig& config, uint64_t seed, uint64_t count, Precision precision,
                  MathMode math, bool keep_params = true) {
-  std::string note;
-  auto trainer = make_trainer(backend, note);
-  BatchSpec spec;
-  spec.config = config;
-  spec.seed = seed;
-  spec.config_id = 1;
-  spec.count = count;
-  spec.precision = precision;
-  spec.math = math;
-  spec.keep_params = keep_params;
-  OutcomeBatch out;
-  trainer->train(spec, out);
-  return out;
+  return train_on(backend, config, seed, 1, 0, count, precision, math, keep_params);
 }
 
 TEST(CudaAgreement, DoubleMatchesReferenceAfter2000IterationsOn4096Seeds) {
