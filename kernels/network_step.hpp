@@ -111,7 +111,8 @@ XS_HDI bool is_finite(T x) {
   return x <= LargestFinite<T>::value && x >= -LargestFinite<T>::value;  // false for NaN and +-Inf
 }
 
-// ---- activations on V (same formulas as kernels/activation.hpp, with the policy's exp/tanh/div) ----
+// ---- activations on V: kernels/activation.hpp's formulas with the policy's exp/tanh/div (kept
+// separate from the reference's scalar copy on purpose: tests/test_batch_agreement.cpp holds them equal) ----
 template <class Ops, class V>
 XS_HDI V activate_v(Activation a, V x) {
   switch (a) {
