@@ -2,10 +2,13 @@
 // the four corners, lr 0.5, fixed T (stop_loss 0), float unless said otherwise. Unit: network-
 // iterations per second (N * T / time), reported as the counter `net_iter_per_s`.
 //
-//   Fused/<math>      the CUDA kernel alone, N = 2^22, T = 20000, timed with CUDA events after a
-//                     warm-up launch (manual time; run with --benchmark_repetitions for the median);
-//                     generic:1 is tanh/sigmoid instead of W: the corner loop with the runtime
-//                     activation switch (W's sigmoid/sigmoid has a compile-time fast path)
+//   Fused/<math>      the CUDA kernels alone (init, lanes, evaluate), N = 2^22, T = 20000, timed with
+//                     CUDA events after a warm-up launch (manual time; run with --benchmark_repetitions
+//                     for the median); generic:1 is tanh/sigmoid instead of W: the reference-order lane
+//                     with the runtime activation switch (W runs the tanh-form lane)
+//   FusedDouble       W in double, N = 2^20
+//   FusedEarlyStop    1,000,000 networks of the default configuration (stop_loss 0.002): useful
+//                     network-iterations per second, for the lane utilisation
 //   CpuBatch/<math>   the cpu backend (all cores, SIMD), N = 2^14, T = 2000, wall time
 //   Reference         the Eigen oracle (double, one thread), N = 64, T = 2000
 //
@@ -72,31 +75,45 @@ void BM_Reference(benchmark::State& state) {
 }
 BENCHMARK(BM_Reference)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-void BM_Fused(benchmark::State& state) {
 #if defined(XORSEED_HAVE_CUDA)
+FusedRequest fused_request(const NetworkConfig& c, uint64_t n, bool f64, bool fast) {
+  FusedRequest req;
+  req.config = StepConfig{{c.hidden_activation, c.output_activation}, c.target, c.batch_size, c.max_iterations, c.lr,
+                          c.init_range, c.stop_loss, 1, 0};
+  req.hidden = c.hidden;
+  req.f64 = f64;
+  req.fast = fast;
+  req.count = n;
+  return req;
+}
+
+// Times launches of `req` (warm-up first) and returns the device name, or "" after SkipWithError.
+std::string time_fused(benchmark::State& state, const FusedRequest& req) {
   const CudaDeviceInfo info = query_cuda_device();
   if (!info.available) {
     state.SkipWithError(("skipped: no CUDA device: " + info.reason).c_str());
-    return;
+    return "";
   }
-  const uint64_t n = uint64_t{1} << 22;
-  const int t = static_cast<int>(state.range(1));
-  FusedRequest req;
-  NetworkConfig c = workload_w(t);
-  if (state.range(2) != 0) c.hidden_activation = Activation::tanh;  // the runtime-switch path (not W)
-  req.config = StepConfig{{c.hidden_activation, c.output_activation}, c.target, c.batch_size, c.max_iterations, c.lr,
-                          c.init_range, c.stop_loss, 1, 0};
-  req.hidden = 2;
-  req.f64 = false;
-  req.fast = state.range(0) != 0;
-  req.count = n;
   fused_time_kernel(req, 1, 0);  // warm-up: module load, first launch
   for (auto _ : state) {
     const std::vector<float> ms = fused_time_kernel(req, 0, 1);
     state.SetIterationTime(ms[0] / 1e3);
   }
+  return info.name;
+}
+#endif
+
+void BM_Fused(benchmark::State& state) {
+#if defined(XORSEED_HAVE_CUDA)
+  const uint64_t n = uint64_t{1} << 22;
+  const int t = static_cast<int>(state.range(1));
+  NetworkConfig c = workload_w(t);
+  if (state.range(2) != 0) c.hidden_activation = Activation::tanh;  // the reference-order lane (not W)
+  const FusedRequest req = fused_request(c, n, false, state.range(0) != 0);
+  const std::string device = time_fused(state, req);
+  if (device.empty()) return;
   set_rate(state, static_cast<double>(n), t);
-  state.SetLabel(info.name + " float " + (req.fast ? "fast" : "precise") +
+  state.SetLabel(device + " float " + (req.fast ? "fast" : "precise") +
                  (state.range(2) != 0 ? " tanh/sigmoid" : " sigmoid/sigmoid"));
 #else
   state.SkipWithError("skipped: this build has no CUDA backend");
@@ -111,6 +128,52 @@ BENCHMARK(BM_Fused)
     ->Unit(benchmark::kMillisecond)
     ->UseManualTime()
     ->Iterations(3);
+
+// Workload W in double (the reference-order lane), N = 2^20.
+void BM_FusedDouble(benchmark::State& state) {
+#if defined(XORSEED_HAVE_CUDA)
+  const uint64_t n = uint64_t{1} << 20;
+  const int t = 20000;
+  const FusedRequest req = fused_request(workload_w(t), n, true, false);
+  const std::string device = time_fused(state, req);
+  if (device.empty()) return;
+  set_rate(state, static_cast<double>(n), t);
+  state.SetLabel(device + " double sigmoid/sigmoid");
+#else
+  state.SkipWithError("skipped: this build has no CUDA backend");
+#endif
+}
+BENCHMARK(BM_FusedDouble)->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(3);
+
+// Early stopping: 1,000,000 networks of the default configuration (stop_loss 0.002, at most 20000
+// iterations). Counter useful_net_iter_per_s = (sum of the iterations the networks ran) / time: lane
+// refill keeps it within reach of the fixed-T rate; without refill a warp runs as long as its slowest
+// network. tools/gpu-bench.sh divides it by BM_Fused's figure: that is the lane utilisation.
+void BM_FusedEarlyStop(benchmark::State& state) {
+#if defined(XORSEED_HAVE_CUDA)
+  const uint64_t n = 1000000;
+  const NetworkConfig c;  // the default configuration
+  const FusedRequest req = fused_request(c, n, false, state.range(0) != 0);
+  const std::string device = time_fused(state, req);
+  if (device.empty()) return;
+  // The networks' iterations, from one run with the outcomes copied back (deterministic).
+  std::vector<int32_t> iterations(n);
+  std::vector<double> d(n), predictions(4 * n);
+  std::vector<uint8_t> b1(n), b2(n), b3(n);
+  fused_train(req, FusedHostOutputs{iterations.data(), d.data(), b1.data(), b2.data(), b3.data(), predictions.data(),
+                                    d.data(), d.data(), d.data(), nullptr});
+  double useful = 0;
+  for (int32_t it : iterations) useful += it;
+  state.counters["useful_net_iter_per_s"] =
+      benchmark::Counter(useful * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["N"] = static_cast<double>(n);
+  state.counters["mean_iterations"] = useful / static_cast<double>(n);
+  state.SetLabel(device + " float " + (req.fast ? "fast" : "precise") + " default config, stop_loss 0.002");
+#else
+  state.SkipWithError("skipped: this build has no CUDA backend");
+#endif
+}
+BENCHMARK(BM_FusedEarlyStop)->ArgName("fast")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(3);
 
 }  // namespace
 }  // namespace xorseed

@@ -23,7 +23,7 @@ class CudaTrainer final : public Trainer {
   }
 
   uint64_t chunk_size(const BatchSpec& spec) const override {
-    return fused_chunk_networks(spec.config.hidden, spec.keep_params);
+    return fused_chunk_networks(spec.config.hidden, spec.precision == Precision::f64, spec.keep_params);
   }
 
   void train(const BatchSpec& spec, OutcomeBatch& out) override {

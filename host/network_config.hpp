@@ -29,8 +29,6 @@ struct NetworkId {
   uint64_t network = 0;     // network index within the configuration
 };
 
-constexpr int kMaxBatch = 64;
-
 // Throws UsageError naming the flag, the value and what is allowed.
 void validate(const NetworkConfig& config);
 

@@ -15,6 +15,7 @@ namespace xorseed {
 enum class Activation : uint8_t { identity = 0, relu = 1, sigmoid = 2, tanh = 3 };
 enum class Target : uint8_t { bilinear = 0, trig = 1 };
 
+constexpr int kMaxBatch = 64;  // the largest random mini-batch (B != 4); the reference has no limit
 constexpr double kLeakySlope = 0.01;  // the seed's ReLU is leaky: x > 0 ? x : 0.01 x
 
 template <typename T>

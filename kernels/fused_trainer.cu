@@ -1,133 +1,107 @@
-// The fused trainer kernel and its host driver; see fused_trainer.hpp for the contract.
+// The fused trainer's kernels and their host driver; see fused_trainer.hpp for the contract and
+// lane_refill.hpp for the three passes (init, lanes, evaluate).
 //
-// Napkin math (workload W: 2-2-1 sigmoid/sigmoid, corners, float), from the SASS of this file's
-// float H = 2 kernels (bench/NOTES.md): the corner loop is 191 instructions per network-iteration
-// in fast mode (24 MUFU: EX2 + RCP per sigmoid) and ~341 in precise mode (expf and IEEE division
-// are FFMA sequences around MUFU.EX2 / MUFU.RCP). Issue bound 132 SMs x 128 lanes x 1.98 GHz =
-// 3.35e13 instructions/s -> 1.75e11 (fast) / 9.8e10 (precise) network-iterations/s; the SFU bound
-// (16 MUFU/clk/SM) is 1.74e11. Memory traffic is 71 bytes per *network* (not per iteration): at
-// T = 20000 the kernel is issue-bound by orders of magnitude. 48 registers, no local memory in the
-// corner loop.
+// Napkin math (workload W: 2-2-1 sigmoid/sigmoid, corners, float), from the SASS of the float H = 2 lane
+// loop (bench/NOTES.md has the counts and the history): the tanh-form iteration is ~94 instructions per
+// network-iteration with 12 MUFU.TANH in fast mode. Issue bound 132 SMs x 128 lanes x 1.98 GHz =
+// 3.35e13 instructions/s -> ~3.5e11 network-iterations/s; SFU bound (16 MUFU/clk/SM) 132 x 16 x 1.98e9 / 12
+// = 3.5e11. Memory: ~150 bytes per *network* (not per iteration), so at T = 20000 the kernel is
+// issue-bound by orders of magnitude.
 #include <algorithm>
 
 #include "cuda_check.hpp"
 #include "fused_trainer.hpp"
-#include "../host/network_config.hpp"
+#include "lane_refill.hpp"
 
 namespace xorseed {
 
 namespace {
 
-// Device outcome arrays (structure of arrays), network first_network + i at index i.
-struct DeviceOutputs {
-  int32_t* iterations;   // iterations run
-  double* final_loss;    // loss of the last iteration run
-  uint8_t* converged;    // early stop fired (and finite)
-  uint8_t* diverged;     // a loss or final parameter was NaN/Inf
-  uint8_t* correct;      // corners with err < 0.05, 0..4
-  double* predictions;   // 4 per network: y at (0,0), (0,1), (1,0), (1,1)
-  double* rmse;
-  double* cos_initial;   // max row cosine of W_h before / after training
-  double* cos_final;
-  double* params;        // 4H + 1 per network, or null (keep_params off)
-};
+constexpr int kThreads = 256;  // a multiple of 32: the lane loop votes over whole warps
+static_assert(kThreads % 32 == 0, "whole warps");
 
-// One thread = one network.
-//   c:     the configuration (activations, target, mini-batch, lr, iterations, seed), warp-uniform
-//   stop:  stop_threshold<T>(stop_loss): loss < stop <=> (double)loss < stop_loss
-//   step:  T(lr / B)
-//   first_network, count: this launch trains networks first_network .. first_network + count - 1
-//   out:   device arrays, indexed from 0 for first_network
-template <class Math, class T, int H>
-__global__ void __launch_bounds__(256) fused_train_kernel(StepConfig c, T stop, T step, uint64_t first_network,
-                                                          uint64_t count, DeviceOutputs out) {
+// Pass 1, one thread per network: initial parameters and cos_initial. job: the chunk (lane_refill.hpp).
+template <class T, int H>
+__global__ void __launch_bounds__(kThreads) init_kernel(LaneJob<T> job) {
   const uint64_t i = static_cast<uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (i >= count) return;
-  T x[2 * kMaxBatch], t[kMaxBatch];  // random mini-batch only (thread-local memory)
-  Net<T, H> p;
-  NetworkOutcome<T> o;
-  train_network<Math, T, H>(c, stop, step, first_network + i, x, t, p, o);
-  out.iterations[i] = o.iterations;
-  out.final_loss[i] = o.final_loss;
-  out.converged[i] = o.converged;
-  out.diverged[i] = o.diverged;
-  out.correct[i] = static_cast<uint8_t>(o.correct);
-#pragma unroll
-  for (int k = 0; k < 4; ++k) out.predictions[4 * i + k] = o.predictions[k];
-  out.rmse[i] = o.rmse;
-  out.cos_initial[i] = o.cos_initial;
-  out.cos_final[i] = o.cos_final;
-  if (out.params != nullptr) {
-    T flat[4 * H + 1];
-    store_params(p, flat);
-#pragma unroll
-    for (int k = 0; k < 4 * H + 1; ++k) out.params[(4 * H + 1) * i + k] = flat[k];
-  }
+  if (i < job.count) init_pass<T, H>(job, i);
 }
 
-constexpr int kThreads = 256;
+// Pass 2, persistent threads: each runs lanes until `next` (a zeroed device counter of claimed network
+// indices) passes job.count. The runner is a uniform choice per launch.
+// The lane loop of lane_refill.hpp; the grid has whole warps (kThreads is a multiple of 32), and every
+// thread of a warp stays in the loop until the warp is out of work, so the full-mask votes are defined.
+template <class Runner, class T>
+__device__ __forceinline__ void run_lanes(const LaneJob<T>& job, unsigned long long* next) {
+  constexpr unsigned kFullWarp = 0xffffffffu;
+  auto fetch = [next]() -> uint64_t { return atomicAdd(next, 1ull); };
+  Runner r;
+  uint64_t i;
+  bool active = lane_begin(r, i, job, fetch);
+  if (!__any_sync(kFullWarp, active)) return;
+  for (;;) {
+    const bool done = r.step(job);
+    if (__any_sync(kFullWarp, done && active)) {
+      if (done && active) active = lane_refill(r, i, job, fetch);
+      if (!__any_sync(kFullWarp, active)) break;
+    }
+  }
+}
 
 template <class Math, class T, int H>
-void launch_typed(const FusedRequest& req, uint64_t first, uint64_t count, const DeviceOutputs& d,
-                  cudaStream_t stream) {
-  const StepConfig& c = req.config;
-  const T stop = stop_threshold<T>(c.stop_loss);
-  const T step = static_cast<T>(c.lr * (1.0 / static_cast<double>(c.batch)));
-  const unsigned blocks = static_cast<unsigned>((count + kThreads - 1) / kThreads);
-  fused_train_kernel<Math, T, H><<<blocks, kThreads, 0, stream>>>(c, stop, step, first, count, d);
-  XS_CUDA_CHECK_LAUNCH();
+__global__ void __launch_bounds__(kThreads) lanes_kernel(LaneJob<T> job, unsigned long long* next) {
+  using Ops = MathOps<Math, T>;
+  if (!uses_tanh_form<T>(job.c))
+    run_lanes<ReferenceRunner<Ops, T, H>>(job, next);
+  else if (job.stop > T(0))
+    run_lanes<TanhFormRunner<Ops, T, H, true>>(job, next);
+  else
+    run_lanes<TanhFormRunner<Ops, T, H, false>>(job, next);
 }
 
-template <class Math, class T>
-void launch_hidden(const FusedRequest& req, uint64_t first, uint64_t count, const DeviceOutputs& d,
-                   cudaStream_t stream) {
-  switch (req.hidden) {
-    case 1: return launch_typed<Math, T, 1>(req, first, count, d, stream);
-    case 2: return launch_typed<Math, T, 2>(req, first, count, d, stream);
-    case 3: return launch_typed<Math, T, 3>(req, first, count, d, stream);
-    case 4: return launch_typed<Math, T, 4>(req, first, count, d, stream);
-    case 8: return launch_typed<Math, T, 8>(req, first, count, d, stream);
-  }
-  throw CudaError("fused_train: hidden width " + std::to_string(req.hidden) +
-                  " has no kernel (the caller must check fused_supports_hidden)");
+// Pass 3, one thread per network: the outcome from the final parameters.
+template <class Math, class T, int H>
+__global__ void __launch_bounds__(kThreads) evaluate_kernel(LaneJob<T> job) {
+  const uint64_t i = static_cast<uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (i < job.count) evaluate_pass<Math, T, H>(job, i);
 }
 
-// The one runtime dispatch: (precision, math, H) -> an instantiation.
-void launch(const FusedRequest& req, uint64_t first, uint64_t count, const DeviceOutputs& d, cudaStream_t stream) {
-  if (req.config.batch < 1 || req.config.batch > kMaxBatch)
-    throw CudaError("fused_train: mini-batch " + std::to_string(req.config.batch) + " is outside 1.." +
-                    std::to_string(kMaxBatch));
-  if (req.f64) return launch_hidden<PreciseMath, double>(req, first, count, d, stream);  // no fast double
-  if (req.fast) return launch_hidden<FastMath, float>(req, first, count, d, stream);
-  return launch_hidden<PreciseMath, float>(req, first, count, d, stream);
-}
-
-// Device arrays for up to `capacity` networks; freed on scope exit.
+// Device buffers for up to `capacity` networks; freed on scope exit.
 struct DeviceBuffers {
-  DeviceOutputs d{};
-  void* blocks[10] = {};
+  OutcomeArrays out{};
+  void* initial = nullptr;  // (4H + 1) T per network
+  void* final = nullptr;
+  unsigned long long* next = nullptr;  // the lanes' counter
+  void* blocks[16] = {};
   int n = 0;
 
+  void* alloc_bytes(size_t bytes) {
+    void* ptr = nullptr;
+    XS_CUDA_CHECK(cudaMalloc(&ptr, std::max<size_t>(bytes, 1)));
+    blocks[n++] = ptr;
+    return ptr;
+  }
   template <class U>
   U* alloc(size_t count) {
-    void* ptr = nullptr;
-    XS_CUDA_CHECK(cudaMalloc(&ptr, std::max<size_t>(count, 1) * sizeof(U)));
-    blocks[n++] = ptr;
-    return static_cast<U*>(ptr);
+    return static_cast<U*>(alloc_bytes(count * sizeof(U)));
   }
 
-  DeviceBuffers(uint64_t capacity, int hidden, bool keep_params) {
+  DeviceBuffers(uint64_t capacity, int hidden, bool f64, bool keep_params) {
+    const size_t np = static_cast<size_t>(4 * hidden + 1);
     try {
-      d.iterations = alloc<int32_t>(capacity);
-      d.final_loss = alloc<double>(capacity);
-      d.converged = alloc<uint8_t>(capacity);
-      d.diverged = alloc<uint8_t>(capacity);
-      d.correct = alloc<uint8_t>(capacity);
-      d.predictions = alloc<double>(4 * capacity);
-      d.rmse = alloc<double>(capacity);
-      d.cos_initial = alloc<double>(capacity);
-      d.cos_final = alloc<double>(capacity);
-      d.params = keep_params ? alloc<double>(capacity * static_cast<size_t>(4 * hidden + 1)) : nullptr;
+      out.iterations = alloc<int32_t>(capacity);
+      out.final_loss = alloc<double>(capacity);
+      out.converged = alloc<uint8_t>(capacity);
+      out.diverged = alloc<uint8_t>(capacity);
+      out.correct = alloc<uint8_t>(capacity);
+      out.predictions = alloc<double>(4 * capacity);
+      out.rmse = alloc<double>(capacity);
+      out.cos_initial = alloc<double>(capacity);
+      out.cos_final = alloc<double>(capacity);
+      out.params = keep_params ? alloc<double>(capacity * np) : nullptr;
+      initial = alloc_bytes(capacity * np * (f64 ? 8 : 4));
+      final = alloc_bytes(capacity * np * (f64 ? 8 : 4));
+      next = alloc<unsigned long long>(1);
     } catch (...) {
       release();
       throw;
@@ -142,6 +116,67 @@ struct DeviceBuffers {
   DeviceBuffers& operator=(const DeviceBuffers&) = delete;
 };
 
+// Blocks of kThreads for the persistent lanes kernel: as many as are resident at once (occupancy x
+// SMs), fewer when the chunk is smaller.
+template <class Kernel>
+unsigned resident_blocks(Kernel kernel, uint64_t count) {
+  int device = 0, sms = 0, per_sm = 0;
+  XS_CUDA_CHECK(cudaGetDevice(&device));
+  XS_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
+  XS_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, kThreads, 0));
+  const uint64_t needed = (count + kThreads - 1) / kThreads;
+  return static_cast<unsigned>(std::max<uint64_t>(1, std::min<uint64_t>(needed, uint64_t(sms) * std::max(per_sm, 1))));
+}
+
+template <class Math, class T, int H>
+void launch_typed(const FusedRequest& req, uint64_t first, uint64_t count, const DeviceBuffers& buf,
+                  cudaStream_t stream) {
+  const StepConfig& c = req.config;
+  LaneJob<T> job;
+  job.c = c;
+  job.stop = stop_threshold<T>(c.stop_loss);
+  job.step = static_cast<T>(c.lr * (1.0 / static_cast<double>(c.batch)));
+  job.first_network = first;
+  job.count = count;
+  job.params = ChunkParams<T>{static_cast<T*>(buf.initial), static_cast<T*>(buf.final)};
+  job.out = buf.out;
+  const unsigned per_network_blocks = static_cast<unsigned>((count + kThreads - 1) / kThreads);
+  init_kernel<T, H><<<per_network_blocks, kThreads, 0, stream>>>(job);
+  XS_CUDA_CHECK_LAUNCH();
+  XS_CUDA_CHECK(cudaMemsetAsync(buf.next, 0, sizeof(unsigned long long), stream));
+  lanes_kernel<Math, T, H><<<resident_blocks(lanes_kernel<Math, T, H>, count), kThreads, 0, stream>>>(job, buf.next);
+  XS_CUDA_CHECK_LAUNCH();
+  evaluate_kernel<Math, T, H><<<per_network_blocks, kThreads, 0, stream>>>(job);
+  XS_CUDA_CHECK_LAUNCH();
+}
+
+template <class Math, class T>
+void launch_hidden(const FusedRequest& req, uint64_t first, uint64_t count, const DeviceBuffers& buf,
+                   cudaStream_t stream) {
+  switch (req.hidden) {
+    case 1: return launch_typed<Math, T, 1>(req, first, count, buf, stream);
+    case 2: return launch_typed<Math, T, 2>(req, first, count, buf, stream);
+    case 3: return launch_typed<Math, T, 3>(req, first, count, buf, stream);
+    case 4: return launch_typed<Math, T, 4>(req, first, count, buf, stream);
+    case 8: return launch_typed<Math, T, 8>(req, first, count, buf, stream);
+  }
+  throw CudaError("fused_train: hidden width " + std::to_string(req.hidden) +
+                  " has no kernel (the caller must check fused_supports_hidden)");
+}
+
+// The one runtime dispatch: (precision, math, H) -> an instantiation.
+void launch(const FusedRequest& req, uint64_t first, uint64_t count, const DeviceBuffers& buf,
+            cudaStream_t stream) {
+  if (req.config.max_iterations < 1)
+    throw CudaError("fused_train: max_iterations " + std::to_string(req.config.max_iterations) + " is below 1");
+  if (req.config.batch < 1 || req.config.batch > kMaxBatch)
+    throw CudaError("fused_train: mini-batch " + std::to_string(req.config.batch) + " is outside 1.." +
+                    std::to_string(kMaxBatch));
+  if (req.f64) return launch_hidden<PreciseMath, double>(req, first, count, buf, stream);  // no fast double
+  if (req.fast) return launch_hidden<FastMath, float>(req, first, count, buf, stream);
+  return launch_hidden<PreciseMath, float>(req, first, count, buf, stream);
+}
+
 template <class U>
 void copy_back(U* host, const U* device, size_t count) {
   XS_CUDA_CHECK(cudaMemcpy(host, device, count * sizeof(U), cudaMemcpyDeviceToHost));
@@ -149,38 +184,39 @@ void copy_back(U* host, const U* device, size_t count) {
 
 }  // namespace
 
-uint64_t fused_chunk_networks(int hidden, bool keep_params) {
+uint64_t fused_chunk_networks(int hidden, bool f64, bool keep_params) {
   size_t free_bytes = 0, total_bytes = 0;
   XS_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
-  const uint64_t fit = free_bytes / 2 / fused_bytes_per_network(hidden, keep_params);
+  const uint64_t fit = free_bytes / 2 / fused_bytes_per_network(hidden, f64, keep_params);
   return std::max<uint64_t>(1, std::min<uint64_t>(fit, uint64_t{1} << 24));
 }
 
 void fused_train(const FusedRequest& req, const FusedHostOutputs& out) {
   if (req.count == 0) return;
-  const uint64_t chunk = std::min<uint64_t>(req.count, fused_chunk_networks(req.hidden, req.keep_params));
-  DeviceBuffers buf(chunk, req.hidden, req.keep_params);
+  const uint64_t chunk = std::min<uint64_t>(req.count, fused_chunk_networks(req.hidden, req.f64, req.keep_params));
+  DeviceBuffers buf(chunk, req.hidden, req.f64, req.keep_params);
   const size_t np = static_cast<size_t>(4 * req.hidden + 1);
   for (uint64_t done = 0; done < req.count; done += chunk) {
     const uint64_t n = std::min<uint64_t>(chunk, req.count - done);
-    launch(req, req.first_network + done, n, buf.d, nullptr);
+    launch(req, req.first_network + done, n, buf, nullptr);
     XS_CUDA_CHECK(cudaDeviceSynchronize());  // execution errors surface here
-    copy_back(out.iterations + done, buf.d.iterations, n);
-    copy_back(out.final_loss + done, buf.d.final_loss, n);
-    copy_back(out.converged + done, buf.d.converged, n);
-    copy_back(out.diverged + done, buf.d.diverged, n);
-    copy_back(out.correct + done, buf.d.correct, n);
-    copy_back(out.predictions + 4 * done, buf.d.predictions, 4 * n);
-    copy_back(out.rmse + done, buf.d.rmse, n);
-    copy_back(out.cos_initial + done, buf.d.cos_initial, n);
-    copy_back(out.cos_final + done, buf.d.cos_final, n);
-    if (req.keep_params && out.params != nullptr) copy_back(out.params + np * done, buf.d.params, np * n);
+    const OutcomeArrays& d = buf.out;
+    copy_back(out.iterations + done, d.iterations, n);
+    copy_back(out.final_loss + done, d.final_loss, n);
+    copy_back(out.converged + done, d.converged, n);
+    copy_back(out.diverged + done, d.diverged, n);
+    copy_back(out.correct + done, d.correct, n);
+    copy_back(out.predictions + 4 * done, d.predictions, 4 * n);
+    copy_back(out.rmse + done, d.rmse, n);
+    copy_back(out.cos_initial + done, d.cos_initial, n);
+    copy_back(out.cos_final + done, d.cos_final, n);
+    if (req.keep_params && out.params != nullptr) copy_back(out.params + np * done, d.params, np * n);
   }
 }
 
 std::vector<float> fused_time_kernel(const FusedRequest& req, int warmup, int repeats) {
-  DeviceBuffers buf(req.count, req.hidden, req.keep_params);
-  for (int k = 0; k < warmup; ++k) launch(req, req.first_network, req.count, buf.d, nullptr);
+  DeviceBuffers buf(req.count, req.hidden, req.f64, req.keep_params);
+  for (int k = 0; k < warmup; ++k) launch(req, req.first_network, req.count, buf, nullptr);
   XS_CUDA_CHECK(cudaDeviceSynchronize());
   cudaEvent_t start, stop;
   XS_CUDA_CHECK(cudaEventCreate(&start));
@@ -189,7 +225,7 @@ std::vector<float> fused_time_kernel(const FusedRequest& req, int warmup, int re
   try {
     for (int k = 0; k < repeats; ++k) {
       XS_CUDA_CHECK(cudaEventRecord(start));
-      launch(req, req.first_network, req.count, buf.d, nullptr);
+      launch(req, req.first_network, req.count, buf, nullptr);
       XS_CUDA_CHECK(cudaEventRecord(stop));
       XS_CUDA_CHECK(cudaEventSynchronize(stop));
       float t = 0;

@@ -1,24 +1,24 @@
-// The fused CUDA trainer (kernels/fused_trainer.cu), host-callable from plain C++: one thread =
-// one network, its parameters in registers through all iterations, forward + backward + update
-// fused, nothing of the corner inner loop touching device memory. The per-network math is
-// kernels/network_step.hpp, shared with the CPU batch backend.
+// The fused CUDA trainer (kernels/fused_trainer.cu), host-callable from plain C++: one thread trains one
+// network at a time, its parameters in registers through all its iterations, forward + backward + update
+// fused, nothing of the inner loop touching device memory; a thread whose network stops takes the next one
+// (lane refill, kernels/lane_refill.hpp). The per-network math is kernels/network_step.hpp, shared with the
+// CPU batch backend; float sigmoid/sigmoid on the corners runs its tanh form (the fewest instructions).
 //
-// Compile-time shapes: T in {float, double} x H in {1, 2, 3, 4, 8} x math {precise, fast} (double
-// fast = double precise), 15 kernel instantiations; fused_train() is the one runtime dispatch.
-// host/cuda_backend.cpp wraps this in the Trainer interface and turns unsupported widths into a
-// UsageError naming --hidden.
+// Compile-time shapes: T in {float, double} x H in {1, 2, 3, 4, 8} x math {precise, fast} (double fast =
+// double precise); fused_train() is the one runtime dispatch. host/cuda_backend.cpp wraps this in the
+// Trainer interface and turns unsupported widths into a UsageError naming --hidden.
 //
-// Device memory per network (the outcome arrays; no other state leaves registers except the
-// random mini-batch's 3B inputs/targets, which live in thread-local memory, L1-cached):
-//   iterations 4 + final_loss 8 + converged 1 + diverged 1 + correct 1 + predictions 32 + rmse 8
-//   + cos_initial 8 + cos_final 8 = 71 bytes, + 8 (4H + 1) bytes of final parameters with keep_params
-//   (H = 2: 143 bytes). 2^22 networks without parameters: ~300 MB.
+// Device memory per network: the outcome arrays (iterations 4 + final_loss 8 + converged 1 + diverged 1
+// + correct 1 + predictions 32 + rmse 8 + cos_initial 8 + cos_final 8 = 71 bytes), the initial and final
+// parameters of the lane passes (2 (4H + 1) sizeof(T): 72 bytes for float H = 2), + 8 (4H + 1) bytes of
+// final parameters in double with keep_params. Float H = 2 without parameters: 143 bytes, so 2^22
+// networks need ~600 MB. The random mini-batch's 3B values live in thread-local memory (L1).
 #pragma once
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
-#include "network_step.hpp"
+#include "outcome_arrays.hpp"
 
 namespace xorseed {
 
@@ -32,20 +32,9 @@ struct FusedRequest {
   bool keep_params = false;
 };
 
-// Host arrays the outcomes are copied into, network first_network + i at index i (the layout of
-// OutcomeBatch); params may be null unless keep_params.
-struct FusedHostOutputs {
-  int32_t* iterations;
-  double* final_loss;
-  uint8_t* converged;
-  uint8_t* diverged;
-  uint8_t* correct;
-  double* predictions;  // 4 per network
-  double* rmse;
-  double* cos_initial;
-  double* cos_final;
-  double* params;       // 4H + 1 per network, ParamLayout order
-};
+// Host arrays the outcomes are copied into (the layout of OutcomeBatch); params may be null unless
+// keep_params.
+using FusedHostOutputs = OutcomeArrays;
 
 constexpr int kFusedHidden[] = {1, 2, 3, 4, 8};
 inline bool fused_supports_hidden(int hidden) {
@@ -55,19 +44,20 @@ inline bool fused_supports_hidden(int hidden) {
 }
 
 // Device bytes per network (see the file comment).
-inline size_t fused_bytes_per_network(int hidden, bool keep_params) {
-  return 71 + (keep_params ? 8 * static_cast<size_t>(4 * hidden + 1) : 0);
+inline size_t fused_bytes_per_network(int hidden, bool f64, bool keep_params) {
+  const size_t np = static_cast<size_t>(4 * hidden + 1);
+  return 71 + 2 * np * (f64 ? 8 : 4) + (keep_params ? 8 * np : 0);
 }
 
 // Networks per launch that fit in half of the device's free memory (at most 2^24).
-uint64_t fused_chunk_networks(int hidden, bool keep_params);
+uint64_t fused_chunk_networks(int hidden, bool f64, bool keep_params);
 
 // Trains req.count networks (in device-memory-sized chunks) and copies their outcomes to `out`.
 // Throws CudaError (kernels/cuda_check.hpp) on any CUDA failure.
 void fused_train(const FusedRequest& req, const FusedHostOutputs& out);
 
-// Benchmark helper: allocates the outputs once, runs `warmup` launches, then times `repeats`
-// launches of the kernel alone with CUDA events. Returns the milliseconds of each timed launch.
+// Benchmark helper: allocates the buffers once, runs `warmup` launches, then times `repeats` launches (the
+// three passes: init, lanes, evaluate; no copies) with CUDA events. Returns the milliseconds of each.
 std::vector<float> fused_time_kernel(const FusedRequest& req, int warmup, int repeats);
 
 }  // namespace xorseed

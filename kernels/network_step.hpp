@@ -360,6 +360,17 @@ XS_UNROLL
   return best;
 }
 
+// The targets at the four corners, computed in double (as the reference) and rounded to T.
+template <class T>
+XS_HDI CornerBatch<T> corner_targets(const StepConfig& c) {
+  CornerBatch<T> corners;
+  corners.t[0] = static_cast<T>(target_value(c.target, 0.0, 0.0));
+  corners.t[1] = static_cast<T>(target_value(c.target, 0.0, 1.0));
+  corners.t[2] = static_cast<T>(target_value(c.target, 1.0, 0.0));
+  corners.t[3] = static_cast<T>(target_value(c.target, 1.0, 1.0));
+  return corners;
+}
+
 // Initial state of one network from the shared Philox mapping: parameters, and for B != 4 the B
 // training points and their targets (x: 2B values, t: B values; unused for the corners).
 template <class T, int H>
@@ -369,11 +380,7 @@ XS_HDI void init_network(const StepConfig& c, uint64_t network, Net<T, H>& p, Co
   T flat[4 * H + 1];
   draw_initial_parameters(rng, H, c.init_range, flat);
   load_params(flat, p);
-  // Targets in double (as the reference), rounded to T.
-  corners.t[0] = static_cast<T>(target_value(c.target, 0.0, 0.0));
-  corners.t[1] = static_cast<T>(target_value(c.target, 0.0, 1.0));
-  corners.t[2] = static_cast<T>(target_value(c.target, 1.0, 0.0));
-  corners.t[3] = static_cast<T>(target_value(c.target, 1.0, 1.0));
+  corners = corner_targets<T>(c);
   if (c.batch != 4) {
     draw_training_inputs(rng, c.batch, x);
     for (int b = 0; b < c.batch; ++b)
@@ -413,23 +420,220 @@ XS_UNROLL
   out.cos_final = max_row_cosine_of(p);
 }
 
-// Iterates until max_iterations, or until after the iteration whose loss is < stop (converged) or
-// not finite (diverged). Returns the iterations run; `loss` is the last iteration's loss.
-template <class Ops, class T, int H, class Acts, class Batch>
-XS_HDI int run_iterations(Net<T, H>& p, const Acts& act, const Batch& in, T step, T stop, int max_iterations,
-                          T& loss) {
-  int it = 0;
-  while (it < max_iterations) {
-    loss = train_iteration<Ops>(p, act, in, step);
-    ++it;
-    if (!(loss >= stop && loss <= LargestFinite<T>::value)) break;
+// ---- the sigmoid/sigmoid corner iteration in tanh form: the float kernels' fewest-instruction loop ----
+//
+// sigma(z) = (1 + tanh(z / 2)) / 2, and sigma'(z) = sigma (1 - sigma) = (1 - tanh(z / 2)^2) / 4. Keeping
+// the parameters scaled by powers of two (exact: the same values, rounded the same way) turns the whole
+// DESIGN.md iteration into arithmetic on u = tanh(z / 2), with every constant folded:
+//   a0, a1, ab = W_h columns and b_h / 2    s_j  = z_j / 2 = a0_j x1 + a1_j x2 + ab_j;  u_j = tanh(s_j)
+//   q = W_o / 4,  r = b_o / 2               s_o  = z_o / 2 = (r + sum_j q_j) + sum_j q_j u_j;  v = tanh(s_o)
+//   e = y - t = (v + kappa) / 2,  kappa = 1 - 2t;  write  ehat = v + kappa  (= 2e)
+//   delta_o = e y (1 - y) = ehat (1 - v^2) / 8;    write  d = ehat (1 - v^2)  (= 8 delta_o)
+//   gb_o = D / 8,  gW_o_j = (D + S_j) / 16,  with D = sum_k d_k,  S_j = sum_k d_k u_jk
+//   delta_h_jk = W_o_j delta_o sigma'(z_jk) = q_j m_jk / 8,  m_jk = d_k (1 - u_jk^2)
+//   gW_h_j0 = q_j (m_j,10 + m_j,11) / 8,  gW_h_j1 = q_j (m_j,01 + m_j,11) / 8,  gb_h_j = q_j sum_k m_jk / 8
+//   loss = mean_k e_k^2 = sum_k ehat_k^2 / 16
+// and with eta = lr / 4 the update is  a -= (eta / 16) q_j M,  q_j -= (eta / 64) (D + S_j),  r -= (eta / 16) D.
+//
+// Napkin math, H = 2, per iteration (SASS in bench/NOTES.md): 12 tanh (one MUFU.TANH each in fast mode),
+// 8 FADD for the corner arguments, 8 FFMA for the output arguments, 12 for ehat / 1 - v^2 / d, 3 for D,
+// 8 for S, 16 for m, 8 for the corner sums, 2 + 7 + 4 for the update, ~4 for the loop: ~94 instructions,
+// against ~191 for the reference-order loop with __expf / __fdividef (24 MUFU). The loss (4 more) is
+// computed only where the early-stop rule reads it; without early stop the loop checks D for NaN, which
+// is NaN exactly when the loss is (|ehat| <= 2 and |1 - v^2| <= 1 keep everything else finite).
+// Agreement: the same real-number iteration as the reference, rounded in another order; in double with
+// the precise tanh it matches the reference to ~1e-13 (tests/test_lane_refill.cpp), in float to float.
+template <class V, int H>
+struct TanhFormNet {
+  V a0[H], a1[H], ab[H];  // W_h column 0, column 1, b_h; each halved
+  V q[H];                 // W_o / 4
+  V r;                    // b_o / 2
+};
+
+template <class V, int H>
+XS_HDI void to_tanh_form(const Net<V, H>& p, TanhFormNet<V, H>& n) {
+XS_UNROLL
+  for (int j = 0; j < H; ++j) {
+    n.a0[j] = V(0.5) * p.wh0[j];
+    n.a1[j] = V(0.5) * p.wh1[j];
+    n.ab[j] = V(0.5) * p.bh[j];
+    n.q[j] = V(0.25) * p.wo[j];
   }
-  return it;
+  n.r = V(0.5) * p.bo;
 }
 
-// Trains network `network` of configuration c to its outcome: the scalar runner (one CUDA thread,
-// or one host call). x and t: scratch for 2B and B values (unused for the corners). `stop` is
-// stop_threshold<T>(c.stop_loss); `step` is T(lr * (1 / B)).
+template <class V, int H>
+XS_HDI void from_tanh_form(const TanhFormNet<V, H>& n, Net<V, H>& p) {
+XS_UNROLL
+  for (int j = 0; j < H; ++j) {
+    p.wh0[j] = V(2) * n.a0[j];
+    p.wh1[j] = V(2) * n.a1[j];
+    p.bh[j] = V(2) * n.ab[j];
+    p.wo[j] = V(4) * n.q[j];
+  }
+  p.bo = V(2) * n.r;
+}
+
+// Loop invariants of the tanh-form iteration.
+template <class V>
+struct TanhFormConstants {
+  V kappa[4];  // 1 - 2 t_k at the corners (0,0), (0,1), (1,0), (1,1)
+  V eta16;     // (lr / 4) / 16
+  V eta64;     // (lr / 4) / 64
+};
+
+template <class V>
+XS_HDI TanhFormConstants<V> tanh_form_constants(const CornerBatch<V>& corners, V step) {
+  TanhFormConstants<V> k;
+XS_UNROLL
+  for (int c = 0; c < 4; ++c) k.kappa[c] = V(1) - V(2) * corners.t[c];
+  k.eta16 = step * V(0.0625);
+  k.eta64 = step * V(0.015625);
+  return k;
+}
+
+// One iteration on the four corners; writes ehat_k = 2 e_k and returns D = 8 sum_k delta_o,k (NaN exactly
+// when the iteration's loss is NaN).
+template <class Ops, class V, int H>
+XS_HDI V tanh_form_iteration(TanhFormNet<V, H>& n, const TanhFormConstants<V>& k, V ehat[4]) {
+  V u[4][H];
+  V c = n.r;
+XS_UNROLL
+  for (int j = 0; j < H; ++j) {
+    c = c + n.q[j];
+    u[0][j] = Ops::tanh(n.ab[j]);                      // (0, 0)
+    u[1][j] = Ops::tanh(n.a1[j] + n.ab[j]);            // (0, 1)
+    u[2][j] = Ops::tanh(n.a0[j] + n.ab[j]);            // (1, 0)
+    u[3][j] = Ops::tanh((n.a0[j] + n.a1[j]) + n.ab[j]);  // (1, 1)
+  }
+  V d[4];
+XS_UNROLL
+  for (int s = 0; s < 4; ++s) {
+    V arg = c;
+XS_UNROLL
+    for (int j = 0; j < H; ++j) arg = arg + n.q[j] * u[s][j];
+    const V v = Ops::tanh(arg);
+    ehat[s] = v + k.kappa[s];
+    d[s] = ehat[s] * (V(1) - v * v);
+  }
+  const V D = (d[0] + d[1]) + (d[2] + d[3]);
+XS_UNROLL
+  for (int j = 0; j < H; ++j) {
+    V m[4];
+    V S = V(0);
+XS_UNROLL
+    for (int s = 0; s < 4; ++s) {
+      const V du = d[s] * u[s][j];
+      S = s == 0 ? du : S + du;
+      m[s] = d[s] - du * u[s][j];  // d (1 - u^2)
+    }
+    const V m0 = m[2] + m[3];          // x1 = 1: (1,0), (1,1)
+    const V m1 = m[1] + m[3];          // x2 = 1: (0,1), (1,1)
+    const V mb = (m[0] + m[1]) + m0;   // all four
+    const V kh = k.eta16 * n.q[j];     // W_o before this iteration's update
+    n.a0[j] = n.a0[j] - kh * m0;
+    n.a1[j] = n.a1[j] - kh * m1;
+    n.ab[j] = n.ab[j] - kh * mb;
+    n.q[j] = n.q[j] - k.eta64 * (D + S);
+  }
+  n.r = n.r - k.eta16 * D;
+  return D;
+}
+
+template <class V>
+XS_HDI V tanh_form_loss(const V ehat[4]) {
+  return ((ehat[0] * ehat[0] + ehat[1] * ehat[1]) + (ehat[2] * ehat[2] + ehat[3] * ehat[3])) * V(0.0625);
+}
+
+// ---- lanes: one network at a time, resumable -------------------------------------------------------------
+// A lane trains one network: begin(initial parameters), then step() once per iteration until it returns
+// true, then end() gives the final parameters, and `it` and last_loss() the iterations run and the last
+// iteration's loss. A network stops after max_iterations (>= 1), or after the iteration whose loss is
+// < stop (converged) or not finite (diverged). The CUDA kernel keeps one lane per thread and starts a
+// finished lane's next network at once (lane refill, kernels/lane_refill.hpp); train_network below runs
+// one lane from start to end.
+
+// The tanh-form lane: sigmoid/sigmoid on the corners. TrackLoss: the early-stop rule reads every
+// iteration's loss (stop > 0); without it the loss is computed once, for the last iteration, and the
+// loop stops early only on NaN (D is NaN exactly when the loss is; the loss cannot be +Inf here).
+template <class Ops, class T, int H, bool TrackLoss>
+struct TanhFormLane {
+  TanhFormNet<T, H> n;
+  int it;
+  T ehat[4];  // the last iteration's 2 (y - t) per corner
+  T loss;     // the last iteration's loss (TrackLoss only)
+
+  XS_HDI void begin(const Net<T, H>& initial) {
+    to_tanh_form(initial, n);
+    it = 0;
+  }
+  XS_HDI bool step(const TanhFormConstants<T>& k, T stop, int max_iterations) {
+    const T D = tanh_form_iteration<Ops>(n, k, ehat);
+    ++it;
+    if (TrackLoss) {
+      loss = tanh_form_loss(ehat);
+      return it >= max_iterations || !(loss >= stop && loss <= LargestFinite<T>::value);
+    }
+    return it >= max_iterations || !(D == D);
+  }
+  XS_HDI T last_loss() const { return TrackLoss ? loss : tanh_form_loss(ehat); }
+  XS_HDI void end(Net<T, H>& p) const { from_tanh_form(n, p); }
+};
+
+// The reference-order lane: any activation pair, the corners or B random points, rounded like the
+// reference. The sigmoid/sigmoid pair runs with the switches folded away (a uniform branch per
+// iteration): with runtime values nvcc keeps a compare-and-branch tree at each of the 24 activation and
+// derivative sites (bench/NOTES.md).
+template <class Ops, class T, int H>
+struct ReferenceLane {
+  Net<T, H> p;
+  int it;
+  T loss;
+
+  XS_HDI void begin(const Net<T, H>& initial) {
+    p = initial;
+    it = 0;
+  }
+  template <class Batch>
+  XS_HDI bool step(const Activations& act, const Batch& in, T step, T stop, int max_iterations) {
+    const bool sigmoid_pair = act.hidden == Activation::sigmoid && act.output == Activation::sigmoid;
+    loss = sigmoid_pair ? train_iteration<Ops>(p, StaticActivations<Activation::sigmoid, Activation::sigmoid>{},
+                                               in, step)
+                        : train_iteration<Ops>(p, act, in, step);
+    ++it;
+    return it >= max_iterations || !(loss >= stop && loss <= LargestFinite<T>::value);
+  }
+  XS_HDI T last_loss() const { return loss; }
+  XS_HDI void end(Net<T, H>& out) const { out = p; }
+};
+
+// Which lane trains configuration c in scalar type T: the tanh form for float sigmoid/sigmoid on the
+// corners (the default configuration and workload W), the reference order otherwise. Double keeps the
+// reference order everywhere: it is what must match the reference to 1e-10.
+template <class T>
+XS_HDI bool uses_tanh_form(const StepConfig& c) {
+  return sizeof(T) == sizeof(float) && c.batch == 4 && c.act.hidden == Activation::sigmoid &&
+         c.act.output == Activation::sigmoid;
+}
+
+// Runs a lane from begin to its stop; `step` is the lane's step with its arguments bound.
+template <class Lane, class T, int H, class Step>
+XS_HDI void run_lane_to_end(Lane& lane, Net<T, H>& p, int max_iterations, Step step, int& iterations, T& loss) {
+  iterations = 0;
+  loss = T(0);
+  if (max_iterations < 1) return;
+  lane.begin(p);
+  while (!step(lane)) {
+  }
+  lane.end(p);
+  iterations = lane.it;
+  loss = lane.last_loss();
+}
+
+// Trains network `network` of configuration c to its outcome: the scalar runner, the same lanes the
+// kernel runs, one network from start to end (tests, and the host's view of one CUDA thread). x and t:
+// scratch for 2B and B values (unused for the corners). `stop` is stop_threshold<T>(c.stop_loss); `step`
+// is T(lr * (1 / B)).
 template <class Math, class T, int H>
 XS_HDI void train_network(const StepConfig& c, T stop, T step, uint64_t network, T* x, T* t, Net<T, H>& p,
                           NetworkOutcome<T>& out) {
@@ -437,16 +641,28 @@ XS_HDI void train_network(const StepConfig& c, T stop, T step, uint64_t network,
   CornerBatch<T> corners;
   init_network(c, network, p, corners, x, t);
   out.cos_initial = max_row_cosine_of(p);
-  T loss = T(0);
+  const int max_it = c.max_iterations;
   int it;
-  if (c.batch == 4) {
-    if (c.act.hidden == Activation::sigmoid && c.act.output == Activation::sigmoid)
-      it = run_iterations<Ops>(p, StaticActivations<Activation::sigmoid, Activation::sigmoid>{}, corners, step, stop,
-                               c.max_iterations, loss);
-    else
-      it = run_iterations<Ops>(p, c.act, corners, step, stop, c.max_iterations, loss);
+  T loss;
+  if (uses_tanh_form<T>(c)) {
+    const TanhFormConstants<T> k = tanh_form_constants(corners, step);
+    if (stop > T(0)) {
+      TanhFormLane<Ops, T, H, true> lane;
+      run_lane_to_end(lane, p, max_it, [&](auto& l) { return l.step(k, stop, max_it); }, it, loss);
+    } else {
+      TanhFormLane<Ops, T, H, false> lane;
+      run_lane_to_end(lane, p, max_it, [&](auto& l) { return l.step(k, stop, max_it); }, it, loss);
+    }
   } else {
-    it = run_iterations<Ops>(p, c.act, PointBatch<T>{c.batch, x, t}, step, stop, c.max_iterations, loss);
+    ReferenceLane<Ops, T, H> lane;
+    if (c.batch == 4) {
+      run_lane_to_end(lane, p, max_it, [&](auto& l) { return l.step(c.act, corners, step, stop, max_it); }, it,
+                      loss);
+    } else {
+      const PointBatch<T> points{c.batch, x, t};
+      run_lane_to_end(lane, p, max_it, [&](auto& l) { return l.step(c.act, points, step, stop, max_it); }, it,
+                      loss);
+    }
   }
   finish_network<Math>(c, stop, p, it, loss, corners, out);
 }

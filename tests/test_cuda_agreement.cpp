@@ -157,6 +157,35 @@ TEST(CudaAgreement, SolvedOutcomeAfter20000IterationsAgreesOn100000SeedsInFloat)
   }
 }
 
+TEST(CudaAgreement, LaneRefillTrainsEachOfAMillionNetworksOnceAsTheReferenceDoes) {
+  SKIP_WITHOUT_CUDA();
+  // 1,000,000 networks are ~7 per resident thread on an H100, so most lanes are refilled, at different
+  // times (early stopping). Every network must come out trained, and the ones trained late (high
+  // indices, refilled lanes) must match the reference like the early ones.
+  const NetworkConfig c;  // the default configuration, stop_loss 0.002
+  constexpr uint64_t n = 1000000;
+  const OutcomeBatch d = run(Backend::cuda, c, 77, n, Precision::f64, MathMode::precise, false);
+  const OutcomeBatch f = run(Backend::cuda, c, 77, n, Precision::f32, MathMode::fast, false);
+  uint64_t untouched = 0, same = 0;
+  for (uint64_t i = 0; i < n; ++i) {
+    untouched += d.iterations[i] < 1 || d.iterations[i] > c.max_iterations;
+    untouched += f.iterations[i] < 1 || f.iterations[i] > c.max_iterations;
+    same += (f.correct[i] == 4) == (d.correct[i] == 4);
+  }
+  EXPECT_EQ(untouched, 0u) << "networks whose iteration count is not in 1..max_iterations";
+  std::printf("cuda lane refill, 1000000 default networks: float fast vs double solved/not agree on %.4f %%\n",
+              100.0 * static_cast<double>(same) / n);
+  EXPECT_GE(static_cast<double>(same) / n, 0.995);
+  for (uint64_t k = 0; k < 32; ++k) {
+    const uint64_t i = n - 1 - k * 31249;
+    const ReferenceWithSensitivity want = reference_with_sensitivity(c, NetworkId{77, 1, i});
+    if (want.sensitivity >= 1e-13) continue;
+    EXPECT_EQ(d.iterations[i], want.outcome.iterations) << "network " << i;
+    EXPECT_EQ(d.correct[i], static_cast<int>(want.outcome.accuracy * 4 + 0.5)) << "network " << i;
+    EXPECT_NEAR(d.final_loss[i], want.outcome.final_loss, 1e-12) << "network " << i;
+  }
+}
+
 TEST(CudaAgreement, UnsupportedWidthIsAUsageErrorNamingHidden) {
   SKIP_WITHOUT_CUDA();
   NetworkConfig c;
