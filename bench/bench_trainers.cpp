@@ -6,6 +6,7 @@
 //                     CUDA events after a warm-up launch (manual time; run with --benchmark_repetitions
 //                     for the median); generic:1 is tanh/sigmoid instead of W: the reference-order lane
 //                     with the runtime activation switch (W runs the tanh-form lane)
+//   FusedShape        W, fast, with the lanes kernel's threads per block and blocks per SM swept
 //   FusedDouble       W in double, N = 2^20
 //   FusedEarlyStop    1,000,000 networks of the default configuration (stop_loss 0.002): useful
 //                     network-iterations per second, for the lane utilisation
@@ -128,6 +129,34 @@ BENCHMARK(BM_Fused)
     ->Unit(benchmark::kMillisecond)
     ->UseManualTime()
     ->Iterations(3);
+
+// The lanes kernel's launch shape, chosen by measurement: W in fast mode, N = 2^22, T = 20000, with
+// threads per block and resident blocks per SM (0 = as many as fit) as arguments.
+void BM_FusedShape(benchmark::State& state) {
+#if defined(XORSEED_HAVE_CUDA)
+  const uint64_t n = uint64_t{1} << 22;
+  const int t = 20000;
+  FusedRequest req = fused_request(workload_w(t), n, false, true);
+  req.lane_threads = static_cast<int>(state.range(0));
+  req.lane_blocks_per_sm = static_cast<int>(state.range(1));
+  const std::string device = time_fused(state, req);
+  if (device.empty()) return;
+  set_rate(state, static_cast<double>(n), t);
+  state.SetLabel(device + " float fast sigmoid/sigmoid");
+#else
+  state.SkipWithError("skipped: this build has no CUDA backend");
+#endif
+}
+BENCHMARK(BM_FusedShape)
+    ->ArgNames({"threads", "blocks_per_sm"})
+    ->Args({256, 0})
+    ->Args({128, 0})
+    ->Args({64, 0})
+    ->Args({256, 2})
+    ->Args({256, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseManualTime()
+    ->Iterations(2);
 
 // Workload W in double (the reference-order lane), N = 2^20.
 void BM_FusedDouble(benchmark::State& state) {

@@ -29,7 +29,7 @@ __global__ void __launch_bounds__(kThreads) init_kernel(LaneJob<T> job) {
 
 // Pass 2, persistent threads: each runs lanes until `next` (a zeroed device counter of claimed network
 // indices) passes job.count. The runner is a uniform choice per launch.
-// The lane loop of lane_refill.hpp; the grid has whole warps (kThreads is a multiple of 32), and every
+// The lane loop of lane_refill.hpp; the grid has whole warps (block sizes are multiples of 32), and every
 // thread of a warp stays in the loop until the warp is out of work, so the full-mask votes are defined.
 template <class Runner, class T>
 __device__ __forceinline__ void run_lanes(const LaneJob<T>& job, unsigned long long* next) {
@@ -116,16 +116,18 @@ struct DeviceBuffers {
   DeviceBuffers& operator=(const DeviceBuffers&) = delete;
 };
 
-// Blocks of kThreads for the persistent lanes kernel: as many as are resident at once (occupancy x
-// SMs), fewer when the chunk is smaller.
+// Blocks of `threads` for the persistent lanes kernel: as many as are resident at once (occupancy x SMs,
+// or cap_per_sm x SMs when cap_per_sm > 0), fewer when the chunk is smaller.
 template <class Kernel>
-unsigned resident_blocks(Kernel kernel, uint64_t count) {
+unsigned resident_blocks(Kernel kernel, uint64_t count, int threads, int cap_per_sm) {
   int device = 0, sms = 0, per_sm = 0;
   XS_CUDA_CHECK(cudaGetDevice(&device));
   XS_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
-  XS_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, kThreads, 0));
-  const uint64_t needed = (count + kThreads - 1) / kThreads;
-  return static_cast<unsigned>(std::max<uint64_t>(1, std::min<uint64_t>(needed, uint64_t(sms) * std::max(per_sm, 1))));
+  XS_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, threads, 0));
+  per_sm = std::max(per_sm, 1);
+  if (cap_per_sm > 0) per_sm = std::min(per_sm, cap_per_sm);
+  const uint64_t needed = (count + threads - 1) / threads;
+  return static_cast<unsigned>(std::max<uint64_t>(1, std::min<uint64_t>(needed, uint64_t(sms) * per_sm)));
 }
 
 template <class Math, class T, int H>
@@ -144,7 +146,9 @@ void launch_typed(const FusedRequest& req, uint64_t first, uint64_t count, const
   init_kernel<T, H><<<per_network_blocks, kThreads, 0, stream>>>(job);
   XS_CUDA_CHECK_LAUNCH();
   XS_CUDA_CHECK(cudaMemsetAsync(buf.next, 0, sizeof(unsigned long long), stream));
-  lanes_kernel<Math, T, H><<<resident_blocks(lanes_kernel<Math, T, H>, count), kThreads, 0, stream>>>(job, buf.next);
+  const int threads = req.lane_threads;
+  const unsigned blocks = resident_blocks(lanes_kernel<Math, T, H>, count, threads, req.lane_blocks_per_sm);
+  lanes_kernel<Math, T, H><<<blocks, threads, 0, stream>>>(job, buf.next);
   XS_CUDA_CHECK_LAUNCH();
   evaluate_kernel<Math, T, H><<<per_network_blocks, kThreads, 0, stream>>>(job);
   XS_CUDA_CHECK_LAUNCH();
@@ -167,6 +171,11 @@ void launch_hidden(const FusedRequest& req, uint64_t first, uint64_t count, cons
 // The one runtime dispatch: (precision, math, H) -> an instantiation.
 void launch(const FusedRequest& req, uint64_t first, uint64_t count, const DeviceBuffers& buf,
             cudaStream_t stream) {
+  if (req.lane_threads < 32 || req.lane_threads > kThreads || req.lane_threads % 32 != 0)
+    throw CudaError("fused_train: lane_threads " + std::to_string(req.lane_threads) +
+                    " is not a multiple of 32 in 32.." + std::to_string(kThreads));
+  if (req.lane_blocks_per_sm < 0)
+    throw CudaError("fused_train: lane_blocks_per_sm " + std::to_string(req.lane_blocks_per_sm) + " is negative");
   if (req.config.max_iterations < 1)
     throw CudaError("fused_train: max_iterations " + std::to_string(req.config.max_iterations) + " is below 1");
   if (req.config.batch < 1 || req.config.batch > kMaxBatch)

@@ -30,6 +30,9 @@ struct FusedRequest {
   uint64_t first_network = 0;
   uint64_t count = 0;
   bool keep_params = false;
+  // The persistent lanes kernel's launch shape, for the occupancy sweep of bench/ (BM_FusedShape):
+  int lane_threads = 256;       // threads per block: 32, 64, 128 or 256
+  int lane_blocks_per_sm = 0;   // resident blocks per SM: 0 = as many as fit
 };
 
 // Host arrays the outcomes are copied into (the layout of OutcomeBatch); params may be null unless
