@@ -10,6 +10,10 @@
 //   FusedDouble       W in double, N = 2^20
 //   FusedEarlyStop    1,000,000 networks of the default configuration (stop_loss 0.002): useful
 //                     network-iterations per second, for the lane utilisation
+//   CudaBlas          the cuda-blas backend (cuBLAS strided-batched GEMMs + elementwise kernels,
+//                     precise math only), N = 2^20, T = 2000: one whole training of one chunk
+//                     (initialisation, T iterations, evaluation) timed with CUDA events after a
+//                     warm-up training; the memory-bound baseline (kernels/cuda_blas_trainer.cu)
 //   CpuBatch/<math>   the cpu backend (all cores, SIMD), N = 2^14, T = 2000, wall time
 //   Reference         the Eigen oracle (double, one thread), N = 64, T = 2000
 //
@@ -22,6 +26,7 @@
 #if defined(XORSEED_HAVE_CUDA)
 #include "kernels/device_info.hpp"
 #include "kernels/fused_trainer.hpp"
+#include "kernels/cuda_blas_trainer.hpp"
 #endif
 
 namespace xorseed {
@@ -203,6 +208,42 @@ void BM_FusedEarlyStop(benchmark::State& state) {
 #endif
 }
 BENCHMARK(BM_FusedEarlyStop)->ArgName("fast")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(3);
+
+void BM_CudaBlas(benchmark::State& state) {
+#if defined(XORSEED_HAVE_CUDA)
+  const CudaDeviceInfo info = query_cuda_device();
+  if (!info.available) {
+    state.SkipWithError(("skipped: no CUDA device: " + info.reason).c_str());
+    return;
+  }
+  const uint64_t n = uint64_t{1} << 20;
+  const int t = static_cast<int>(state.range(0));
+  const NetworkConfig c = workload_w(t);
+  BlasRequest req;
+  req.hidden_activation = c.hidden_activation;
+  req.output_activation = c.output_activation;
+  req.target = c.target;
+  req.hidden = c.hidden;
+  req.batch = c.batch_size;
+  req.max_iterations = c.max_iterations;
+  req.lr = c.lr;
+  req.init_range = c.init_range;
+  req.stop_loss = c.stop_loss;
+  req.seed = 1;
+  req.f64 = false;
+  req.count = n;
+  blas_time_train(req, 1, 0);  // warm-up: cuBLAS initialisation, module load, first training
+  for (auto _ : state) {
+    const std::vector<float> ms = blas_time_train(req, 0, 1);
+    state.SetIterationTime(ms[0] / 1e3);
+  }
+  set_rate(state, static_cast<double>(n), t);
+  state.SetLabel(info.name + " float precise sigmoid/sigmoid (cuBLAS strided-batched GEMMs)");
+#else
+  state.SkipWithError("skipped: this build has no CUDA backend");
+#endif
+}
+BENCHMARK(BM_CudaBlas)->ArgName("T")->Arg(2000)->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(2);
 
 }  // namespace
 }  // namespace xorseed

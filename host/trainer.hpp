@@ -1,6 +1,9 @@
 // Trainer: one interface over the backends that train many independent networks.
 //   cuda       the fused kernel (kernels/fused_trainer.cu), one network per thread in registers
-//   cuda-blas  the unfused cuBLAS baseline
+//   cuda-blas  the unfused cuBLAS baseline (kernels/cuda_blas_trainer.cu): strided-batched GEMMs for
+//              each layer's forward and backward pass and small elementwise kernels, every parameter
+//              through device memory at every iteration; a second, independent GPU implementation;
+//              float or double, H 1..16, precise math only (--math fast is a UsageError)
 //   cpu        all cores, SIMD across networks, the same per-network math header as cuda
 //   reference  the Eigen oracle, one network at a time (small N)
 //   auto       cuda when a device is present, else cpu (make_trainer says which and why)
@@ -69,7 +72,7 @@ class Trainer {
 
 // Makes the trainer for `requested`; `note` says which backend `auto` chose and why
 // (e.g. "auto: no CUDA device (CUDA driver version is insufficient); using cpu").
-// Requesting cuda where no device is present throws UsageError.
+// Requesting cuda or cuda-blas where no device is present throws UsageError.
 std::unique_ptr<Trainer> make_trainer(Backend requested, std::string& note);
 
 }  // namespace xorseed

@@ -14,6 +14,7 @@ std::unique_ptr<Trainer> make_reference_trainer();
 std::unique_ptr<Trainer> make_cpu_trainer();
 #if defined(XORSEED_HAVE_CUDA)
 std::unique_ptr<Trainer> make_cuda_trainer();
+std::unique_ptr<Trainer> make_cuda_blas_trainer();
 #endif
 
 namespace {
@@ -59,10 +60,18 @@ std::unique_ptr<Trainer> make_trainer(Backend requested, std::string& note) {
       note = fmt::format("auto: no CUDA device ({}); using cpu", why);
       return make_cpu_trainer();
     }
-    case Backend::cuda_blas:
+    case Backend::cuda_blas: {
+      const std::string why = cuda_unavailable_reason();
+      if (!why.empty()) throw UsageError(fmt::format("--device: 'cuda-blas' is not available: {}", why));
+#if defined(XORSEED_HAVE_CUDA)
+      note = "cuda-blas";
+      return make_cuda_blas_trainer();
+#else
       break;
+#endif
+    }
   }
-  throw UsageError(fmt::format("--device: '{}' is not built yet; use cuda, cpu or reference", backend_name(requested)));
+  throw UsageError(fmt::format("--device: '{}' is not available in this build", backend_name(requested)));
 }
 
 }  // namespace xorseed

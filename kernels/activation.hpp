@@ -1,6 +1,7 @@
 // The activation and target enums every backend shares, the targets (used everywhere), and the
 // four activations with their derivatives taken from the activation's *output* s in plain scalar
-// form for the Eigen reference. The batch backends evaluate the same formulas through
+// form for the Eigen reference (and, on the device, for the cuda-blas backend's elementwise kernels,
+// precise math only). The fused and cpu backends evaluate the same formulas through
 // kernels/network_step.hpp (activate_v / derivative_v, with the math policy's exp, tanh and
 // division, on SIMD packs too); the two are kept apart on purpose so that the reference stays an
 // independent oracle, and the agreement tests hold them to each other.

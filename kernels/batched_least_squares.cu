@@ -11,13 +11,6 @@
 namespace xorseed {
 namespace {
 
-void cublas_check(cublasStatus_t status, const char* call, const char* file, int line) {
-  if (status != CUBLAS_STATUS_SUCCESS)
-    throw CudaError(std::string(call) + " failed at " + file + ":" + std::to_string(line) + ": cuBLAS status " +
-                    std::to_string(static_cast<int>(status)));
-}
-#define XS_CUBLAS_CHECK(call) cublas_check((call), #call, __FILE__, __LINE__)
-
 // Device buffer freed on scope exit.
 template <typename T>
 struct DeviceBuffer {

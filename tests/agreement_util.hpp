@@ -76,14 +76,30 @@ inline ReferenceWithSensitivity reference_with_sensitivity(const NetworkConfig& 
 // Reruns one network on the backend under test with another config (for the short-horizon check).
 using Rerun = std::function<Outcome(const NetworkConfig&, uint64_t network)>;
 
+// The outcome of a network whose parameters agree with the reference's (a stable seed, double):
+// the same iteration count, flags and corners correct; values to rounding.
+inline void expect_outcome_agrees(const Outcome& have, const Outcome& want, const std::string& what) {
+  EXPECT_EQ(have.iterations, want.iterations) << what;
+  EXPECT_EQ(have.converged, want.converged) << what;
+  EXPECT_EQ(have.diverged, want.diverged) << what;
+  EXPECT_EQ(have.accuracy, want.accuracy) << what;
+  EXPECT_NEAR(have.final_loss, want.final_loss, 1e-12 + 1e-9 * std::fabs(want.final_loss)) << what;
+  EXPECT_NEAR(have.rmse, want.rmse, 1e-8) << what;
+  EXPECT_NEAR(have.cos_initial, want.cos_initial, 1e-15) << what;
+  EXPECT_NEAR(have.cos_final, want.cos_final, 1e-8) << what;
+  for (int k = 0; k < 4; ++k) EXPECT_NEAR(have.predictions[k], want.predictions[k], 1e-8) << what << " corner " << k;
+}
+
 // Compares final parameters with the reference network by network, to `tolerance`, at the
 // longest horizon at which the reference itself is stable to rounding: the full horizon for stable
 // seeds (a 1-ulp nudge moves the reference's final parameters by < 1e-13); for chaotic seeds the
 // horizon is halved until the reference is stable there (rounding differences between any two
 // implementations grow like the nudge does). Diverged networks are compared by their flags.
+// With compare_outcomes, stable seeds' outcomes are held to expect_outcome_agrees as well.
 // Returns the number of seeds compared at the full horizon.
 inline int expect_params_agree(const OutcomeBatch& got, const NetworkConfig& config, uint64_t seed, uint32_t config_id,
-                               double tolerance, const std::string& what, const Rerun& rerun) {
+                               double tolerance, const std::string& what, const Rerun& rerun,
+                               bool compare_outcomes = false) {
   int stable = 0;
   for (size_t i = 0; i < got.size(); ++i) {
     const uint64_t network = got.first_network + i;
@@ -96,6 +112,7 @@ inline int expect_params_agree(const OutcomeBatch& got, const NetworkConfig& con
       ++stable;
       EXPECT_LT(max_abs_difference(have.params, want.outcome.params), tolerance)
           << what << " network " << network << " (stable seed)";
+      if (compare_outcomes) expect_outcome_agrees(have, want.outcome, what + " network " + std::to_string(network));
       continue;
     }
     NetworkConfig shorter = config;

@@ -237,19 +237,24 @@ TEST(TrainerFactory, AutoSaysWhatItChoseAndCudaWithoutDeviceIsAUsageError) {
   ASSERT_TRUE(t != nullptr);
   if (t->backend() == Backend::cpu) {
     EXPECT_NE(note.find("using cpu"), std::string::npos) << note;
-    try {
-      make_trainer(Backend::cuda, note);
-      FAIL() << "cuda without a device must be refused";
-    } catch (const UsageError& e) {
-      EXPECT_NE(std::string(e.what()).find("--device: 'cuda' is not available: "), std::string::npos) << e.what();
+    for (Backend gpu : {Backend::cuda, Backend::cuda_blas}) {
+      const std::string name = backend_name(gpu);
+      try {
+        make_trainer(gpu, note);
+        FAIL() << name << " without a device must be refused";
+      } catch (const UsageError& e) {
+        EXPECT_NE(std::string(e.what()).find("--device: '" + name + "' is not available: "), std::string::npos)
+            << e.what();
+      }
     }
   } else {
     EXPECT_EQ(t->backend(), Backend::cuda);
     EXPECT_NE(note.find("using cuda"), std::string::npos) << note;
+    EXPECT_EQ(make_trainer(Backend::cuda_blas, note)->backend(), Backend::cuda_blas);
+    EXPECT_EQ(note, "cuda-blas");
   }
   EXPECT_EQ(make_trainer(Backend::cpu, note)->backend(), Backend::cpu);
   EXPECT_EQ(make_trainer(Backend::reference, note)->backend(), Backend::reference);
-  EXPECT_THROW(make_trainer(Backend::cuda_blas, note), UsageError);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #   ours:  xorseed_bench BM_Fused* (the fused kernels alone, CUDA events, N = 2^22, T = 20000, float,
 #          precise and fast, plus tanh/sigmoid for the reference-order lane; double; early stopping on
 #          1,000,000 default networks, from which the lane utilisation), median of 3 repetitions
+#          BM_CudaBlas: the cuda-blas backend (cuBLAS strided-batched GEMMs, N = 2^20, T = 2000, float
+#          precise, one whole training per timing), the unfused baseline
 #   bound: tools/sass_loops.py on the built kernels: instructions of the hot loop -> issue bound
 #   peers: tools/peers/torch_peer.py (eager, compile) and tools/peers/jax_peer.py, N = 2^22, median
 #          of 3 timed runs of T iterations each after a warm-up
@@ -15,10 +17,10 @@ mkdir -p "$out"
 n=$((1 << 22))
 
 echo "== gpu-bench: ours (${build_dir}/xorseed_bench)"
-"$build_dir/xorseed_bench" --benchmark_filter='BM_Fused' --benchmark_repetitions=3 \
-  --benchmark_report_aggregates_only=true --benchmark_format=json --benchmark_out="$out/bench_fused.json" \
-  --benchmark_out_format=json >"$out/bench_fused.stdout" 2>"$out/bench_fused.stderr"
-echo "rc=$? (log: $out/bench_fused.*)"
+"$build_dir/xorseed_bench" --benchmark_filter='BM_Fused|BM_CudaBlas' --benchmark_repetitions=3 \
+  --benchmark_report_aggregates_only=true --benchmark_format=json --benchmark_out="$out/bench_gpu.json" \
+  --benchmark_out_format=json >"$out/bench_gpu.stdout" 2>"$out/bench_gpu.stderr"
+echo "rc=$? (log: $out/bench_gpu.*)"
 
 run_peer() {  # name, command...
   local name=$1; shift
@@ -40,7 +42,7 @@ import glob, json, os, re, sys
 out = sys.argv[1]
 rows = []  # (name, rate, note)
 try:
-    data = json.load(open(os.path.join(out, "bench_fused.json")))
+    data = json.load(open(os.path.join(out, "bench_gpu.json")))
     for b in data.get("benchmarks", []):
         name = "xorseed " + b.get("run_name", b["name"]).replace("BM_", "")
         if b.get("error_occurred"):

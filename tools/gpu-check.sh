@@ -27,7 +27,7 @@ ctest --test-dir "$build_dir" --output-on-failure -j1 -V >"$out/ctest.log" 2>&1
 ctest_rc=$?
 test_s=$(( $(date +%s) - t0 ))
 # The CUDA tests print their measured agreement; keep those lines for the table.
-grep -E '^[0-9]+: cuda ' "$out/ctest.log" | sed 's/^[0-9]*: //' >"$out/agreement.txt" || true
+grep -E '^[0-9]+: cuda[ -]' "$out/ctest.log" | sed 's/^[0-9]*: //' >"$out/agreement.txt" || true
 summary=$(grep -E 'tests passed|tests failed' "$out/ctest.log" | tail -1)
 skipped=$(grep -c 'Skipped' "$out/ctest.log" || true)
 grep -E 'Failed|\*\*\*' "$out/ctest.log" | head -20
@@ -42,6 +42,6 @@ echo "build:    ${build_s}s, ${warnings} warning lines (log: $out/build.log)"
 echo "tests:    ${summary:-no ctest summary} (rc=$ctest_rc, ${test_s}s, 'Skipped' lines: $skipped)"
 echo "agreement (measured by the CUDA tests):"
 sed 's/^/  /' "$out/agreement.txt"
-echo "bench (median; full: $out/gpu-bench.log, $out/bench_fused.json):"
+echo "bench (median; full: $out/gpu-bench.log, $out/bench_gpu.json):"
 echo "${bench_table:-  gpu-bench produced no table; see $out/gpu-bench.log}"
 exit $ctest_rc

@@ -121,7 +121,7 @@ void add_replay_command(CLI::App& app) {
   cmd->add_option("--study", args->study, "the study directory (holds spec.json)")->required();
   cmd->add_option("--config", args->config, "configuration id (0-based, grid order)")->required();
   cmd->add_option("--network", args->network, "network index within the configuration")->required();
-  cmd->add_option("--device", args->device, "reference (default), cpu, cuda: the backend whose outcome is compared");
+  cmd->add_option("--device", args->device, "reference (default), cpu, cuda, cuda-blas: the backend whose outcome is compared");
   cmd->add_option("--log-format", args->log_format, "text (default) or json");
   cmd->add_option("--out", args->out, "directory for the report's results/ and images/ (default .)");
   cmd->add_flag("--no-images", args->no_images, "do not draw the charts");

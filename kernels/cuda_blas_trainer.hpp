@@ -1,0 +1,86 @@
+// The `cuda-blas` trainer (kernels/cuda_blas_trainer.cu), host-callable from plain C++: the same
+// training as every other backend, written the way a user of a GPU linear-algebra library would
+// write it. The parameters of N networks are batched matrices in device memory, each layer's forward
+// and backward pass is a cuBLAS strided-batched GEMM over all N networks at once, and small
+// elementwise kernels do the biases, activations, errors and the update. Every iteration moves
+// every parameter and activation through device memory (the baseline the fused kernel is compared
+// with). It is a second, independent GPU implementation: it does not use kernels/network_step.hpp,
+// only the shared definitions (Philox draws in network_init.hpp, the activation formulas in
+// activation.hpp, the float stop boundary stop_threshold<T>()).
+//
+// Runs what the Trainer interface allows: T in {float, double}, every activation pair, both
+// targets, H 1..16, the corners or B 1..64 random points. Precise math only (IEEE expf/tanhf and
+// division); host/cuda_blas_backend.cpp turns --math fast into a UsageError.
+//
+// Device memory per network, s = sizeof(T) (see blas_bytes_per_network):
+//   parameters and gradients 2 (4H + 1) s; hidden activations and hidden deltas 2 H B s; output
+//   deltas B s; random mini-batch inputs and targets 3 B s (the corners are shared: 12 values);
+//   loss s + stop iteration 4; outcomes 71 bytes + 8 (4H + 1) with keep_params.
+//   W (H 2, corners, float): 72 + 64 + 16 + 8 + 71 = 231 bytes; 2^20 networks ~ 240 MB.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "activation.hpp"
+
+namespace xorseed {
+
+struct BlasRequest {
+  Activation hidden_activation = Activation::sigmoid;
+  Activation output_activation = Activation::sigmoid;
+  Target target = Target::bilinear;
+  int hidden = 2;            // 1..kBlasMaxHidden
+  int batch = 4;             // 4 = the corners, else 1..kBlasMaxBatch random points
+  int max_iterations = 20000;
+  double lr = 0.5;
+  double init_range = 0.5;
+  double stop_loss = 0.002;  // early stop when an iteration's loss < stop_loss (0 disables)
+  uint64_t seed = 0;
+  uint32_t config_id = 0;
+  bool f64 = false;          // double (else float)
+  uint64_t first_network = 0;
+  uint64_t count = 0;
+  bool keep_params = false;
+  uint64_t max_chunk = 0;    // at most this many networks per chunk; 0 = as device memory allows
+                             // (tests cross chunk boundaries with it)
+};
+
+// Host arrays the outcomes are copied into, network first_network + i at index i (the layout of
+// OutcomeBatch); params may be null unless keep_params.
+struct BlasHostOutputs {
+  int32_t* iterations;
+  double* final_loss;
+  uint8_t* converged;
+  uint8_t* diverged;
+  uint8_t* correct;
+  double* predictions;  // 4 per network
+  double* rmse;
+  double* cos_initial;
+  double* cos_final;
+  double* params;       // 4H + 1 per network, ParamLayout order
+};
+
+// The widths and mini-batches the kernels are sized for (the interface's limits: kMaxHidden and
+// kMaxBatch in host/network_config.hpp).
+constexpr int kBlasMaxHidden = 16;
+constexpr int kBlasMaxBatch = 64;
+
+// Device bytes per network (see the file comment).
+size_t blas_bytes_per_network(int hidden, int batch, bool f64, bool keep_params);
+
+// Networks per chunk that fit in half of the device's free memory (at most 2^20, which also keeps
+// every GEMM's batch count far below cuBLAS's int limit).
+uint64_t blas_chunk_networks(int hidden, int batch, bool f64, bool keep_params);
+
+// Trains req.count networks (in device-memory-sized chunks) and copies their outcomes to `out`.
+// Throws CudaError (kernels/cuda_check.hpp) on any CUDA or cuBLAS failure, and on a request outside
+// the limits above (the Trainer checks them first and says which flag).
+void blas_train(const BlasRequest& req, const BlasHostOutputs& out);
+
+// Benchmark helper: allocates one chunk of req.count networks, runs `warmup` trainings, then times
+// `repeats` trainings (initialisation, all iterations, evaluation; not the allocation or the copy
+// back) with CUDA events. Returns the milliseconds of each timed training.
+std::vector<float> blas_time_train(const BlasRequest& req, int warmup, int repeats);
+
+}  // namespace xorseed
