@@ -68,19 +68,6 @@ __device__ __forceinline__ uint64_t thread_index() {
   return static_cast<uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
 }
 
-// Device outcome arrays (structure of arrays), network first + i at index i.
-struct DeviceOutputs {
-  int32_t* iterations;
-  double* final_loss;
-  uint8_t* converged;
-  uint8_t* diverged;
-  uint8_t* correct;
-  double* predictions;  // 4 per network
-  double* rmse;
-  double* cos_initial;
-  double* cos_final;
-  double* params;       // 4H + 1 per network (ParamLayout order), or null
-};
 
 // The n networks of one chunk in device memory. Parameters P and gradients G share one layout,
 // P = [ W_h (n x 2H) | b_h (n x H) | W_o (n x H) | b_o (n) ], so that the update is one flat loop:
@@ -245,7 +232,7 @@ __global__ void update_kernel(T* params, const T* grads, uint64_t n, int hidden,
 // four corners with the final parameters, the final cosine and (keep_params) the parameters.
 template <class T>
 __global__ void finish_kernel(Batch<T> d, Activation hidden_act, Activation output_act, CornerTargets<T> corners,
-                              T stop, int max_iterations, DeviceOutputs out) {
+                              T stop, int max_iterations, OutcomeArrays out) {
   const uint64_t i = thread_index();
   if (i >= d.n) return;
   const int H = d.hidden;
@@ -391,7 +378,7 @@ class ChunkBuffers {
   }
   T* params() const { return params_; }
   T* grads() const { return grads_; }
-  const DeviceOutputs& out() const { return out_; }
+  const OutcomeArrays& out() const { return out_; }
   uint64_t capacity() const { return capacity_; }
 
  private:
@@ -413,7 +400,7 @@ class ChunkBuffers {
   T *x_ = nullptr, *t_ = nullptr, *loss_ = nullptr;
   int32_t* stop_iteration_ = nullptr;
   unsigned long long* stopped_ = nullptr;
-  DeviceOutputs out_{};
+  OutcomeArrays out_{};
   void* blocks_[24] = {};
   int n_blocks_ = 0;
 };
@@ -494,7 +481,7 @@ template <class T>
 void train_typed(const BlasRequest& req, const BlasHostOutputs& out, uint64_t chunk) {
   CublasHandle handle;
   ChunkBuffers<T> buf(req, chunk);
-  const DeviceOutputs& d = buf.out();
+  const OutcomeArrays& d = buf.out();
   const size_t np = static_cast<size_t>(4 * req.hidden + 1);
   for (uint64_t done = 0; done < req.count; done += chunk) {
     const uint64_t n = std::min<uint64_t>(chunk, req.count - done);
@@ -519,33 +506,7 @@ std::vector<float> time_typed(const BlasRequest& req, int warmup, int repeats) {
   ChunkBuffers<T> buf(req, req.count);
   for (int k = 0; k < warmup; ++k) train_chunk<T>(handle.h, req, buf, req.first_network, req.count);
   XS_CUDA_CHECK(cudaDeviceSynchronize());
-  cudaEvent_t start, stop;
-  XS_CUDA_CHECK(cudaEventCreate(&start));
-  try {
-    XS_CUDA_CHECK(cudaEventCreate(&stop));
-  } catch (...) {
-    cudaEventDestroy(start);
-    throw;
-  }
-  std::vector<float> ms;
-  try {
-    for (int k = 0; k < repeats; ++k) {
-      XS_CUDA_CHECK(cudaEventRecord(start));
-      train_chunk<T>(handle.h, req, buf, req.first_network, req.count);
-      XS_CUDA_CHECK(cudaEventRecord(stop));
-      XS_CUDA_CHECK(cudaEventSynchronize(stop));
-      float t = 0;
-      XS_CUDA_CHECK(cudaEventElapsedTime(&t, start, stop));
-      ms.push_back(t);
-    }
-  } catch (...) {
-    cudaEventDestroy(start);
-    cudaEventDestroy(stop);
-    throw;
-  }
-  XS_CUDA_CHECK(cudaEventDestroy(start));
-  XS_CUDA_CHECK(cudaEventDestroy(stop));
-  return ms;
+  return time_launches([&] { train_chunk<T>(handle.h, req, buf, req.first_network, req.count); }, repeats);
 }
 
 }  // namespace

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "activation.hpp"
+#include "outcome_arrays.hpp"
 
 namespace xorseed {
 
@@ -48,18 +49,7 @@ struct BlasRequest {
 
 // Host arrays the outcomes are copied into, network first_network + i at index i (the layout of
 // OutcomeBatch); params may be null unless keep_params.
-struct BlasHostOutputs {
-  int32_t* iterations;
-  double* final_loss;
-  uint8_t* converged;
-  uint8_t* diverged;
-  uint8_t* correct;
-  double* predictions;  // 4 per network
-  double* rmse;
-  double* cos_initial;
-  double* cos_final;
-  double* params;       // 4H + 1 per network, ParamLayout order
-};
+using BlasHostOutputs = OutcomeArrays;
 
 // The widths and mini-batches the kernels are sized for (the interface's limits: kMaxHidden and
 // kMaxBatch in host/network_config.hpp).

@@ -4,6 +4,7 @@
 #pragma once
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
@@ -32,3 +33,38 @@ inline void cublas_check(cublasStatus_t status, const char* call, const char* fi
 #define XS_CUDA_CHECK(call) ::xorseed::cuda_check((call), #call, __FILE__, __LINE__)
 // After a launch: the launch error now, and (when `sync` is true) the execution error.
 #define XS_CUDA_CHECK_LAUNCH() XS_CUDA_CHECK(cudaGetLastError())
+
+namespace xorseed {
+
+// Times `repeats` calls of launch() (work queued on the default stream) with CUDA events; returns the
+// milliseconds of each. Used by the benchmark helpers of every GPU trainer.
+template <class Launch>
+std::vector<float> time_launches(Launch launch, int repeats) {
+  cudaEvent_t start, stop;
+  XS_CUDA_CHECK(cudaEventCreate(&start));
+  if (cudaEventCreate(&stop) != cudaSuccess) {
+    cudaEventDestroy(start);
+    throw CudaError("cudaEventCreate failed in time_launches");
+  }
+  std::vector<float> ms;
+  try {
+    for (int k = 0; k < repeats; ++k) {
+      XS_CUDA_CHECK(cudaEventRecord(start));
+      launch();
+      XS_CUDA_CHECK(cudaEventRecord(stop));
+      XS_CUDA_CHECK(cudaEventSynchronize(stop));
+      float t = 0;
+      XS_CUDA_CHECK(cudaEventElapsedTime(&t, start, stop));
+      ms.push_back(t);
+    }
+  } catch (...) {
+    cudaEventDestroy(start);
+    cudaEventDestroy(stop);
+    throw;
+  }
+  XS_CUDA_CHECK(cudaEventDestroy(start));
+  XS_CUDA_CHECK(cudaEventDestroy(stop));
+  return ms;
+}
+
+}  // namespace xorseed

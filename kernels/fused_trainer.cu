@@ -227,28 +227,7 @@ std::vector<float> fused_time_kernel(const FusedRequest& req, int warmup, int re
   DeviceBuffers buf(req.count, req.hidden, req.f64, req.keep_params);
   for (int k = 0; k < warmup; ++k) launch(req, req.first_network, req.count, buf, nullptr);
   XS_CUDA_CHECK(cudaDeviceSynchronize());
-  cudaEvent_t start, stop;
-  XS_CUDA_CHECK(cudaEventCreate(&start));
-  XS_CUDA_CHECK(cudaEventCreate(&stop));
-  std::vector<float> ms;
-  try {
-    for (int k = 0; k < repeats; ++k) {
-      XS_CUDA_CHECK(cudaEventRecord(start));
-      launch(req, req.first_network, req.count, buf, nullptr);
-      XS_CUDA_CHECK(cudaEventRecord(stop));
-      XS_CUDA_CHECK(cudaEventSynchronize(stop));
-      float t = 0;
-      XS_CUDA_CHECK(cudaEventElapsedTime(&t, start, stop));
-      ms.push_back(t);
-    }
-  } catch (...) {
-    cudaEventDestroy(start);
-    cudaEventDestroy(stop);
-    throw;
-  }
-  XS_CUDA_CHECK(cudaEventDestroy(start));
-  XS_CUDA_CHECK(cudaEventDestroy(stop));
-  return ms;
+  return time_launches([&] { launch(req, req.first_network, req.count, buf, nullptr); }, repeats);
 }
 
 }  // namespace xorseed

@@ -11,8 +11,27 @@
 
 #include "host/trainer.hpp"
 #include "reference/reference_trainer.hpp"
+#if defined(XORSEED_HAVE_CUDA)
+#include "kernels/device_info.hpp"
+#endif
 
 namespace xorseed {
+
+// Empty when a CUDA device can be used here; otherwise why not (the GPU tests skip with it).
+inline std::string cuda_skip_reason() {
+#if defined(XORSEED_HAVE_CUDA)
+  const CudaDeviceInfo info = query_cuda_device();
+  return info.available ? std::string() : "no usable CUDA device: " + info.reason;
+#else
+  return "this build has no CUDA backend";
+#endif
+}
+
+#define SKIP_WITHOUT_CUDA()                               \
+  do {                                                    \
+    const std::string why = ::xorseed::cuda_skip_reason(); \
+    if (!why.empty()) GTEST_SKIP() << why;                \
+  } while (0)
 
 // Trains networks first .. first + count - 1 of configuration config_id on `backend`.
 inline OutcomeBatch train_on(Backend backend, const NetworkConfig& config, uint64_t seed, uint32_t config_id,

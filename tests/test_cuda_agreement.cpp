@@ -18,22 +18,6 @@
 namespace xorseed {
 namespace {
 
-// Empty when the CUDA backend can run here.
-std::string cuda_skip_reason() {
-#if defined(XORSEED_HAVE_CUDA)
-  const CudaDeviceInfo info = query_cuda_device();
-  return info.available ? std::string() : "no usable CUDA device: " + info.reason;
-#else
-  return "this build has no CUDA backend";
-#endif
-}
-
-#define SKIP_WITHOUT_CUDA()                                 \
-  do {                                                      \
-    const std::string why = cuda_skip_reason();             \
-    if (!why.empty()) GTEST_SKIP() << why;                  \
-  } while (0)
-
 OutcomeBatch run(Backend backend, const NetworkConfig& config, uint64_t seed, uint64_t count, Precision precision,
                  MathMode math, bool keep_params = true) {
   return train_on(backend, config, seed, 1, 0, count, precision, math, keep_params);

@@ -29,22 +29,6 @@
 namespace xorseed {
 namespace {
 
-// Empty when a CUDA device can be used here.
-std::string cuda_skip_reason() {
-#if defined(XORSEED_HAVE_CUDA)
-  const CudaDeviceInfo info = query_cuda_device();
-  return info.available ? std::string() : "no usable CUDA device: " + info.reason;
-#else
-  return "this build has no CUDA backend";
-#endif
-}
-
-#define SKIP_WITHOUT_CUDA()                     \
-  do {                                          \
-    const std::string why = cuda_skip_reason(); \
-    if (!why.empty()) GTEST_SKIP() << why;      \
-  } while (0)
-
 constexpr Activation kAll[] = {Activation::identity, Activation::relu, Activation::sigmoid, Activation::tanh};
 
 std::string describe(const NetworkConfig& c) {
