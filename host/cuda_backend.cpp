@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include "../kernels/fused_trainer.hpp"
+#include "../kernels/outcome_reduction.hpp"
+#include "study_reduce.hpp"
+#include "study_stats.hpp"
 #include "trainer.hpp"
 #include "usage_error.hpp"
 
@@ -30,6 +33,25 @@ class CudaTrainer final : public Trainer {
     check_supported(spec);
     out.first_network = spec.first_network;
     out.resize(spec.count, spec.config.hidden, spec.keep_params);
+    const FusedRequest req = request(spec);
+    const FusedHostOutputs host{out.iterations.data(), out.final_loss.data(), out.converged.data(),
+                                out.diverged.data(),   out.correct.data(),    out.predictions.data(),
+                                out.rmse.data(),       out.cos_initial.data(), out.cos_final.data(),
+                                spec.keep_params ? out.params.data() : nullptr};
+    fused_train(req, host);
+  }
+
+  // Trained and reduced on the device (kernels/outcome_reduction.cu): only the counts come back.
+  bool train_reduced(const BatchSpec& spec, ConfigStats& out) override {
+    check_supported(spec);
+    FusedRequest req = request(spec);
+    req.keep_params = false;
+    out = stats_from_summary(fused_train_reduced(req, stats_params(spec.config)));
+    return true;
+  }
+
+ private:
+  static FusedRequest request(const BatchSpec& spec) {
     const NetworkConfig& n = spec.config;
     FusedRequest req;
     req.config = StepConfig{{n.hidden_activation, n.output_activation}, n.target, n.batch_size, n.max_iterations,
@@ -40,11 +62,7 @@ class CudaTrainer final : public Trainer {
     req.first_network = spec.first_network;
     req.count = spec.count;
     req.keep_params = spec.keep_params;
-    const FusedHostOutputs host{out.iterations.data(), out.final_loss.data(), out.converged.data(),
-                                out.diverged.data(),   out.correct.data(),    out.predictions.data(),
-                                out.rmse.data(),       out.cos_initial.data(), out.cos_final.data(),
-                                spec.keep_params ? out.params.data() : nullptr};
-    fused_train(req, host);
+    return req;
   }
 };
 

@@ -18,12 +18,13 @@ void reduce_slice(const OutcomeBatch& batch, size_t begin, size_t end, const Net
   // Iterations are counted densely, then folded into the exact (sparse) histogram.
   const bool dense = config.max_iterations <= kDenseLimit;
   std::vector<uint64_t> counts(dense ? static_cast<size_t>(config.max_iterations) + 1 : 0, 0);
+  const StatsParams params = stats_params(config);
+  const OutcomeColumns columns = outcome_columns(batch);
   for (size_t i = begin; i < end; ++i) {
-    const Outcome o = batch.at(i);
-    const FailureClass c = classify(o, config.target);
-    out.stats.add(o, c, /*count_iterations=*/!dense);
-    if (dense) ++counts[static_cast<size_t>(std::clamp(o.iterations, 0, config.max_iterations))];
-    if (with_rows) out.csv += networks_csv_row(config_id, o, c, config.hidden, max_hidden);
+    const NetworkBins b = network_bins(outcome_row(columns, i), params);
+    out.stats.add(b, /*count_iterations=*/!dense);
+    if (dense) ++counts[static_cast<size_t>(b.iterations)];
+    if (with_rows) out.csv += networks_csv_row(config_id, batch.at(i), b.cls, config.hidden, max_hidden);
   }
   for (size_t v = 0; v < counts.size(); ++v) out.stats.iterations.add(static_cast<int64_t>(v), counts[v]);
 }
@@ -47,6 +48,25 @@ ChunkReduction reduce_chunk(const OutcomeBatch& batch, const NetworkConfig& conf
     parts[0].csv += parts[t].csv;
   }
   return std::move(parts[0]);
+}
+
+OutcomeColumns outcome_columns(const OutcomeBatch& b) {
+  return OutcomeColumns{b.iterations.data(), b.final_loss.data(), b.converged.data(), b.diverged.data(),
+                        b.correct.data(),    b.predictions.data(), b.cos_initial.data()};
+}
+
+ConfigStats stats_from_summary(const OutcomeSummary& s) {
+  ConfigStats c;
+  c.networks = s.networks;
+  c.converged = s.converged;
+  c.network_iterations = s.network_iterations;
+  c.classes = s.classes;
+  c.correct = s.correct;
+  for (const auto& [value, count] : s.iterations) c.iterations.add(value, count);
+  c.loss_bins = s.loss_bins;
+  c.cos_networks = s.cos_networks;
+  c.cos_failures = s.cos_failures;
+  return c;
 }
 
 }  // namespace xorseed

@@ -232,6 +232,9 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
   const uint64_t stop_after = stop_after_chunks();
   const bool stop_before_state = std::getenv("XORSEED_TEST_STOP_BEFORE_STATE") != nullptr;
   uint64_t chunks_written = 0, done = already, iterations_done = 0;
+  // Where the chunks were reduced (device, host, or device and host), kept in state.json across resumes.
+  std::string summaries = state.value("summaries", "");
+  bool told_where = false;
   StudyProgress progress(log, per_config * grid.size(), already);
   OutcomeBatch batch;
   for (uint32_t id = first_config; id < grid.size(); ++id) {
@@ -249,10 +252,28 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
       bs.first_network = next;
       bs.count = std::min(chunk, range.end - next);
       const auto t0 = std::chrono::steady_clock::now();
-      trainer->train(bs, batch);
-      ChunkReduction reduced = reduce_chunk(batch, bs.config, id, spec.per_network, max_hidden(spec));
+      // Summaries only: the backend reduces where the outcomes are (cuda: on the device, nothing per
+      // network comes back). Per-network rows, or a backend without that path: outcomes to the host,
+      // reduced on all cores. The same statistics either way (kernels/outcome_stats.hpp).
+      ChunkReduction reduced;
+      const bool on_device = !spec.per_network && trainer->train_reduced(bs, reduced.stats);
+      if (!on_device) {
+        trainer->train(bs, batch);
+        reduced = reduce_chunk(batch, bs.config, id, spec.per_network, max_hidden(spec));
+      }
       ConfigStats& stats = reduced.stats;
       const std::string& csv = reduced.csv;
+      if (!told_where) {
+        fmt::print(log, "{}summaries: reduced on the {}\n", isatty(fileno(log)) ? "\r\033[K" : "",
+                   on_device ? "device (Thrust; per-network outcomes stay there)"
+                             : "host (all cores)");
+        std::fflush(log);
+        told_where = true;
+      }
+      const char* where = on_device ? "device" : "host";
+      if (summaries != where && summaries != "device and host")
+        summaries = summaries.empty() ? where : "device and host";
+      state["summaries"] = summaries;
       stats.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       // Chunk files first, then the state that counts them: a kill in between only repeats this chunk.
       if (spec.per_network) write_file_atomically(chunk_file(dir, id, seq, "csv"), csv);
@@ -288,6 +309,7 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
   save_state(dir, state);
   nlohmann::json run = {{"backend", backend_name(trainer->backend())},
                         {"note", note},
+                        {"summaries", state.value("summaries", "")},
                         {"shard", {{"index", opt.shard_index}, {"count", opt.shard_count}}}};
   assemble(spec, {Part{dir, state}}, dir, run, opt.images, log);
 }
@@ -329,7 +351,16 @@ void merge_studies(const std::vector<std::string>& dirs, const std::string& out_
   }
   make_dir(out_dir);
   write_file_atomically(out_dir + "/spec.json", spec_json.dump(1) + "\n");
-  assemble(spec, ordered, out_dir, {{"backend", backends[0]}, {"shard_backends", backends}, {"merged_from", from}},
+  nlohmann::json summaries = nlohmann::json::array();
+  std::string all_summaries;  // device, host, or device and host over the shards
+  for (const auto& [i, k] : by_index) {
+    const std::string where = parts[k].state.value("summaries", "");
+    summaries.push_back(where);
+    if (!where.empty()) all_summaries = all_summaries.empty() || all_summaries == where ? where : "device and host";
+  }
+  assemble(spec, ordered, out_dir,
+           {{"backend", backends[0]}, {"shard_backends", backends}, {"summaries", all_summaries},
+            {"shard_summaries", summaries}, {"merged_from", from}},
            images, log);
   nlohmann::json state = {{"format", kStudyStateFormat},
                           {"spec", spec_json},

@@ -1,5 +1,6 @@
 #include "study_stats.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -28,28 +29,27 @@ std::string failure_class_definitions() {
       kNearHalf, kStuckLossTolerance, kNearHalf);
 }
 
-FailureClass classify(const Outcome& o, Target target) {
+namespace {
+
+void corner_targets(Target target, double t[4]) {
   static const double corners[4][2] = {{0, 0}, {0, 1}, {1, 0}, {1, 1}};
-  bool finite = std::isfinite(o.final_loss);
-  for (double p : o.predictions) finite = finite && std::isfinite(p);
-  if (o.diverged || !finite) return FailureClass::diverged;
-  int correct = 0, near_half = 0;
-  bool correct_at[4];
-  for (int k = 0; k < 4; ++k) {
-    const double t = target_value(target, corners[k][0], corners[k][1]);
-    const double e = t - o.predictions[k];
-    correct_at[k] = e * e / 2 < kCornerErrorThreshold;
-    correct += correct_at[k];
-  }
-  if (correct == 4) return FailureClass::solved;
-  for (int k = 0; k < 4; ++k) near_half += std::fabs(o.predictions[k] - 0.5) < kNearHalf;
-  if (near_half == 4 && std::fabs(o.final_loss - 0.25) < kStuckLossTolerance) return FailureClass::stuck;
-  if (correct == 2) {
-    int wrong_near_half = 0;
-    for (int k = 0; k < 4; ++k) wrong_near_half += !correct_at[k] && std::fabs(o.predictions[k] - 0.5) < kNearHalf;
-    if (wrong_near_half == 2) return FailureClass::plateau_half;
-  }
-  return FailureClass::other_partial;
+  for (int k = 0; k < 4; ++k) t[k] = target_value(target, corners[k][0], corners[k][1]);
+}
+
+}  // namespace
+
+FailureClass classify(const Outcome& o, Target target) {
+  double t[4];
+  corner_targets(target, t);
+  return classify_outcome(o.predictions.data(), o.final_loss, o.diverged, t);
+}
+
+StatsParams stats_params(const NetworkConfig& config) {
+  StatsParams p{};
+  corner_targets(config.target, p.corner_target);
+  p.max_iterations = config.max_iterations;
+  std::copy(loss_bin_edges(), loss_bin_edges() + kLossEdges, p.loss_edges);
+  return p;
 }
 
 Interval wilson_interval(uint64_t k, uint64_t n, double z) {
@@ -107,34 +107,49 @@ ExactHistogram ExactHistogram::from_json(const nlohmann::json& j) {
 
 // ---- ConfigStats ---------------------------------------------------------------------------------
 
-int loss_bin(double loss) {
-  if (!(loss >= std::pow(10.0, kLossDecadeMin))) return 0;
-  if (loss >= std::pow(10.0, kLossDecadeMax)) return kLossBins - 1;
-  const int b = 1 + static_cast<int>(std::floor((std::log10(loss) - kLossDecadeMin) * kLossBinsPerDecade));
-  return std::min(std::max(b, 1), kLossBins - 2);
+const double* loss_bin_edges() {
+  static const std::array<double, kLossEdges> edges = [] {
+    std::array<double, kLossEdges> e{};
+    for (int j = 0; j < kLossEdges; ++j)
+      e[j] = std::pow(10.0, kLossDecadeMin + static_cast<double>(j) / kLossBinsPerDecade);
+    return e;
+  }();
+  return edges.data();
 }
+
+int loss_bin(double loss) { return loss_bin_of(loss, loss_bin_edges()); }
 
 double loss_bin_lower_edge_log10(int bin) {
   return kLossDecadeMin + static_cast<double>(bin - 1) / kLossBinsPerDecade;
 }
 
-int cos_fine_bin(double c) {
-  const double a = std::fabs(c);
-  if (!(a >= 0)) return 0;
-  return std::min(kCosFineBins - 1, static_cast<int>(a * kCosFineBins));
+void ConfigStats::add(const NetworkBins& b, bool count_iterations) {
+  ++networks;
+  converged += b.converged;
+  network_iterations += b.network_iterations;
+  ++classes[static_cast<int>(b.cls)];
+  ++correct[b.correct];
+  if (count_iterations) iterations.add(b.iterations);
+  if (b.loss_bin >= 0) ++loss_bins[b.loss_bin];
+  ++cos_networks[b.cos_bin];
+  cos_failures[b.cos_bin] += b.failure;
 }
 
 void ConfigStats::add(const Outcome& o, FailureClass c, bool count_iterations) {
-  ++networks;
-  converged += o.converged;
-  network_iterations += static_cast<uint64_t>(std::max(o.iterations, 0));
-  ++classes[static_cast<int>(c)];
-  ++correct[std::min(4, std::max(0, static_cast<int>(std::lround(o.accuracy * 4))))];
-  if (count_iterations) iterations.add(o.iterations);
-  if (std::isfinite(o.final_loss)) ++loss_bins[loss_bin(o.final_loss)];
-  const int cb = cos_fine_bin(o.cos_initial);
-  ++cos_networks[cb];
-  cos_failures[cb] += c != FailureClass::solved;
+  static const StatsParams unclamped = [] {
+    NetworkConfig config;
+    config.max_iterations = std::numeric_limits<int>::max();
+    return stats_params(config);
+  }();
+  OutcomeRow r{};
+  r.iterations = o.iterations;
+  r.final_loss = o.final_loss;
+  r.converged = o.converged;
+  r.diverged = o.diverged;
+  r.correct = static_cast<int>(std::lround(o.accuracy * 4));
+  for (int k = 0; k < 4; ++k) r.predictions[k] = o.predictions[k];
+  r.cos_initial = o.cos_initial;
+  add(network_bins(r, c, unclamped), count_iterations);
 }
 
 void ConfigStats::merge(const ConfigStats& o) {
@@ -142,7 +157,7 @@ void ConfigStats::merge(const ConfigStats& o) {
   converged += o.converged;
   network_iterations += o.network_iterations;
   for (int k = 0; k < kFailureClassCount; ++k) classes[k] += o.classes[k];
-  for (int k = 0; k < 5; ++k) correct[k] += o.correct[k];
+  for (int k = 0; k < kCorrectBuckets; ++k) correct[k] += o.correct[k];
   iterations.merge(o.iterations);
   for (int k = 0; k < kLossBins; ++k) loss_bins[k] += o.loss_bins[k];
   for (int k = 0; k < kCosFineBins; ++k) {
@@ -167,7 +182,7 @@ ConfigStats ConfigStats::from_json(const nlohmann::json& j) {
   s.converged = j.at("converged").get<uint64_t>();
   s.network_iterations = j.at("network_iterations").get<uint64_t>();
   s.classes = j.at("classes").get<std::array<uint64_t, kFailureClassCount>>();
-  s.correct = j.at("correct").get<std::array<uint64_t, 5>>();
+  s.correct = j.at("correct").get<std::array<uint64_t, kCorrectBuckets>>();
   s.iterations = ExactHistogram::from_json(j.at("iterations"));
   s.loss_bins = j.at("loss_bins").get<std::array<uint64_t, kLossBins>>();
   s.cos_networks = j.at("cos_networks").get<std::array<uint64_t, kCosFineBins>>();

@@ -10,27 +10,20 @@
 
 #include "network_config.hpp"
 #include "outcome.hpp"
+#include "../kernels/outcome_stats.hpp"
 
 namespace xorseed {
 
-// ---- failure classes (defined once, here) ---------------------------------------------------------
-// Checked in this order; the first that applies wins:
-//   diverged       a loss or a final parameter was NaN/Inf, or a prediction is not finite
-//   solved         accuracy 100 % (all four corners correct: (t - y)^2 / 2 < 0.05)
-//   stuck          every prediction within kNearHalf of 0.5 and |final loss - 0.25| < kStuckLossTolerance
-//                  (the seed's "NG 2": the network outputs ~0.5 everywhere)
-//   plateau-half   exactly two corners correct and the other two predictions within kNearHalf of 0.5
-//                  (the seed's "NG 1": accuracy 50 %, two outputs stuck at 0.5)
-//   other-partial  anything else (accuracy 0, 25, 50 or 75 % without those patterns)
-enum class FailureClass : uint8_t { solved = 0, plateau_half = 1, stuck = 2, other_partial = 3, diverged = 4 };
-constexpr int kFailureClassCount = 5;
-constexpr double kNearHalf = 0.15;
-constexpr double kStuckLossTolerance = 0.025;
+// ---- failure classes and bins: kernels/outcome_stats.hpp, shared with the device reduction -------
+// FailureClass, classify_outcome, the loss / |cos| / correct bins and network_bins are defined there
+// once, as __host__ __device__ functions.
 
 const char* failure_class_name(FailureClass c);  // solved, plateau-half, stuck, other-partial, diverged
 // One paragraph defining the classes, for summary.md.
 std::string failure_class_definitions();
-FailureClass classify(const Outcome& outcome, Target target);
+FailureClass classify(const Outcome& outcome, Target target);  // classify_outcome with target's corners
+// What a reduction of networks of `config` needs: its corner targets, max_iterations and the loss edges.
+StatsParams stats_params(const NetworkConfig& config);
 
 // ---- Wilson score interval --------------------------------------------------------------------
 struct Interval {
@@ -60,34 +53,29 @@ class ExactHistogram {
 };
 
 // ---- per-configuration statistics ------------------------------------------------------------------
-// Final loss bins: [0] loss < 1e-12 (including 0), then kLossBinsPerDecade bins per decade from
-// 1e-12 to 10, then [last] loss >= 10. Non-finite losses are not binned (they are diverged).
-constexpr int kLossDecadeMin = -12, kLossDecadeMax = 1, kLossBinsPerDecade = 4;
-constexpr int kLossBins = (kLossDecadeMax - kLossDecadeMin) * kLossBinsPerDecade + 2;
-// |initial cosine| bins over [0, 1] (|cos| = 1 goes to the last): fine bins, kept exactly;
-// the summary shows them grouped kCosFineBins / kCosBins at a time.
-constexpr int kCosFineBins = 200, kCosBins = 10;
-
 struct ConfigStats {
   uint64_t networks = 0;
   uint64_t converged = 0;                               // early stop fired
   uint64_t network_iterations = 0;                      // sum of iterations run
   std::array<uint64_t, kFailureClassCount> classes{};   // by FailureClass
-  std::array<uint64_t, 5> correct{};                    // by corners correct: accuracy 0/25/50/75/100 %
+  std::array<uint64_t, kCorrectBuckets> correct{};      // by corners correct: accuracy 0/25/50/75/100 %
   ExactHistogram iterations;                            // iterations to stop
   std::array<uint64_t, kLossBins> loss_bins{};
   std::array<uint64_t, kCosFineBins> cos_networks{}, cos_failures{};  // failure = not solved
   double wall_seconds = 0;                              // not exact across runs; excluded from comparisons
 
-  // count_iterations = false: the caller adds outcome.iterations to `iterations` itself (in bulk).
+  // count_iterations = false: the caller adds b.iterations to `iterations` itself (in bulk).
+  void add(const NetworkBins& b, bool count_iterations = true);
+  // One outcome counted as class c (iterations not clamped).
   void add(const Outcome& outcome, FailureClass c, bool count_iterations = true);
   void merge(const ConfigStats& other);  // wall_seconds adds up
   nlohmann::json to_json() const;
   static ConfigStats from_json(const nlohmann::json& j);
 };
 
+// The loss bin (loss_bin_of with the edges below); NaN -> 0. cos_fine_bin: kernels/outcome_stats.hpp.
 int loss_bin(double loss);
-int cos_fine_bin(double cos_initial);
+const double* loss_bin_edges();  // kLossEdges ascending: 10^(kLossDecadeMin + j / kLossBinsPerDecade)
 double loss_bin_lower_edge_log10(int bin);  // bin >= 1
 
 // Cosine hypothesis: the failure rate per |cos| bin, and the point-biserial correlation between

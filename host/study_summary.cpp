@@ -133,11 +133,13 @@ std::string summary_to_markdown(const StudySummary& s) {
   auto out = [&md](const std::string& line) { md += line + "\n"; };
   out("# xorseed study");
   out("");
+  const std::string summaries = s.run.value("summaries", "");
   out(fmt::format("{} configuration(s) x {} networks (networks {}..{}), study seed {}, precision {}, math {}, "
-                  "device {}.",
+                  "device {}{}.",
                   grid.size(), s.spec.seeds, s.spec.first_network, s.spec.first_network + s.spec.seeds - 1,
                   s.spec.seed, precision_name(s.spec.precision), math_mode_name(s.spec.math),
-                  s.run.value("backend", s.spec.device)));
+                  s.run.value("backend", s.spec.device),
+                  summaries.empty() ? std::string() : " (outcomes reduced on the " + summaries + ")"));
   out("Rerun: `xorseed study --spec DIR/spec.json --out NEW` (DIR: this directory). Replay one network: "
       "`xorseed replay --study DIR --config K --network I`.");
   out("");

@@ -18,6 +18,8 @@
 
 namespace xorseed {
 
+struct ConfigStats;  // host/study_stats.hpp
+
 enum class Backend { automatic, cuda, cuda_blas, cpu, reference };
 enum class Precision { f32, f64 };
 enum class MathMode { precise, fast };
@@ -68,6 +70,16 @@ class Trainer {
   virtual uint64_t chunk_size(const BatchSpec& spec) const = 0;
   // Trains spec.count networks starting at spec.first_network; out is resized to spec.count.
   virtual void train(const BatchSpec& spec, OutcomeBatch& out) = 0;
+  // Trains spec.count networks like train() and reduces their outcomes to `out` (wall_seconds 0)
+  // where the outcomes are (cuda: on the device, so no per-network row is copied back; spec.keep_params
+  // is ignored). Returns false, with nothing done, where the backend has no such path (cpu,
+  // reference): the caller then runs train() and reduce_chunk() (host/study_reduce.hpp). Either way
+  // the statistics are the same (kernels/outcome_stats.hpp defines them once for both).
+  virtual bool train_reduced(const BatchSpec& spec, ConfigStats& out) {
+    (void)spec;
+    (void)out;
+    return false;
+  }
 };
 
 // Makes the trainer for `requested`; `note` says which backend `auto` chose and why

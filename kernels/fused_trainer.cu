@@ -12,6 +12,7 @@
 #include "cuda_check.hpp"
 #include "fused_trainer.hpp"
 #include "lane_refill.hpp"
+#include "outcome_reduction.hpp"
 
 namespace xorseed {
 
@@ -228,6 +229,37 @@ std::vector<float> fused_time_kernel(const FusedRequest& req, int warmup, int re
   for (int k = 0; k < warmup; ++k) launch(req, req.first_network, req.count, buf, nullptr);
   XS_CUDA_CHECK(cudaDeviceSynchronize());
   return time_launches([&] { launch(req, req.first_network, req.count, buf, nullptr); }, repeats);
+}
+
+// ---- studies: outcomes reduced on the device -------------------------------------------------------
+// The same kernel and launch as fused_train; each device chunk's outputs stay on the device and are
+// reduced there (kernels/outcome_reduction.cu), so only ~104 bytes of counts and the histograms'
+// (key, count) pairs come back per chunk instead of 71 bytes per network.
+
+uint64_t fused_reduced_chunk_networks(int hidden, bool f64) {
+  size_t free_bytes = 0, total_bytes = 0;
+  XS_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
+  const uint64_t fit = free_bytes / 2 / (fused_bytes_per_network(hidden, f64, false) + kReductionBytesPerNetwork);
+  return std::max<uint64_t>(1, std::min<uint64_t>(fit, uint64_t{1} << 24));
+}
+
+OutcomeSummary fused_train_reduced(const FusedRequest& req, const StatsParams& params) {
+  OutcomeSummary total;
+  if (req.count == 0) return total;
+  FusedRequest r = req;
+  r.keep_params = false;
+  const uint64_t chunk = std::min<uint64_t>(req.count, fused_reduced_chunk_networks(req.hidden, req.f64));
+  DeviceBuffers buf(chunk, req.hidden, req.f64, /*keep_params=*/false);
+  DeviceOutcomeReducer reducer(chunk, params.max_iterations);
+  const OutcomeColumns columns{buf.out.iterations, buf.out.final_loss, buf.out.converged, buf.out.diverged,
+                               buf.out.correct,    buf.out.predictions, buf.out.cos_initial};
+  for (uint64_t done = 0; done < req.count; done += chunk) {
+    const uint64_t n = std::min<uint64_t>(chunk, req.count - done);
+    launch(r, req.first_network + done, n, buf, nullptr);
+    XS_CUDA_CHECK(cudaDeviceSynchronize());  // execution errors surface here
+    total.merge(reducer.reduce(columns, n, params));
+  }
+  return total;
 }
 
 }  // namespace xorseed

@@ -63,4 +63,19 @@ void fused_train(const FusedRequest& req, const FusedHostOutputs& out);
 // three passes: init, lanes, evaluate; no copies) with CUDA events. Returns the milliseconds of each.
 std::vector<float> fused_time_kernel(const FusedRequest& req, int warmup, int repeats);
 
+// ---- studies: outcomes reduced on the device (kernels/outcome_reduction.{hpp,cuh,cu}) --------------
+struct OutcomeSummary;  // kernels/outcome_reduction.hpp
+struct StatsParams;     // kernels/outcome_stats.hpp
+
+// Networks per device chunk of fused_train_reduced: its buffers (fused_bytes_per_network without
+// kept parameters) and the reduction's workspace (kReductionBytesPerNetwork, 60 bytes) in half of
+// the device's free memory (at most 2^24).
+uint64_t fused_reduced_chunk_networks(int hidden, bool f64);
+
+// Trains req.count networks like fused_train, but reduces each device chunk's outcomes on the device
+// (Thrust) and copies back only their counts: no per-network row leaves the device, and device memory
+// is bounded by the chunk. req.keep_params is ignored. params: host/study_reduce.hpp's stats_params.
+// Throws CudaError on any CUDA failure.
+OutcomeSummary fused_train_reduced(const FusedRequest& req, const StatsParams& params);
+
 }  // namespace xorseed

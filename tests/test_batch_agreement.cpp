@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -152,6 +154,61 @@ TEST(BatchAgreement, FloatBothMathModesMatchReferenceAfter200Iterations) {
         expect_params_agree(got, c, 5, 3, 1e-3, describe(c) + " float " + math_mode_name(math),
                             cpu_rerun(5, Precision::f32, math));
       }
+}
+
+// The cpu backend compiles its iteration loop for three instruction sets and runs the best one
+// the CPU has; XORSEED_CPU_ISA picks another. Every one of them this CPU has is checked here: in
+// double (no FMA contraction, libm per lane) all give bitwise the same outcomes; in float each
+// agrees with the reference as float must. Covers the three loop variants: sigmoid/sigmoid on the
+// corners (compile-time pair), another pair on the corners (runtime switch), random mini-batches.
+TEST(BatchAgreement, EveryInstructionSetOfTheCpuBackendAgrees) {
+  struct Isa {
+    const char* name;
+    bool supported;
+  };
+  const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  const Isa isas[] = {{"sse2", true}, {"avx2", avx2}, {"avx512", avx2 && __builtin_cpu_supports("avx512f")}};
+  std::vector<NetworkConfig> configs(3);
+  configs[1].hidden_activation = Activation::tanh;
+  configs[1].output_activation = Activation::relu;
+  configs[2].batch_size = 8;
+  configs[2].hidden = 3;
+  for (NetworkConfig& c : configs) {
+    c.max_iterations = 200;
+    c.stop_loss = 0.002;
+  }
+  std::vector<OutcomeBatch> first_double(configs.size());
+  for (const Isa& isa : isas) {
+    if (!isa.supported) {
+      std::printf("skipping %s: this CPU does not have it\n", isa.name);
+      continue;
+    }
+    ASSERT_EQ(setenv("XORSEED_CPU_ISA", isa.name, 1), 0);
+    for (size_t k = 0; k < configs.size(); ++k) {
+      const NetworkConfig& c = configs[k];
+      const std::string what = describe(c) + " on " + isa.name;
+      // 70 networks: more than one thread's lanes, so refill and frozen lanes are exercised too.
+      const OutcomeBatch d = run_cpu(c, 17, 0, 70, Precision::f64);
+      if (first_double[k].size() == 0) {
+        first_double[k] = d;
+      } else {
+        EXPECT_EQ(d.params, first_double[k].params) << what;
+        EXPECT_EQ(d.iterations, first_double[k].iterations) << what;
+        EXPECT_EQ(d.final_loss, first_double[k].final_loss) << what;
+      }
+      for (MathMode math : {MathMode::precise, MathMode::fast}) {
+        const OutcomeBatch f = run_cpu(c, 17, 0, 70, Precision::f32, math);
+        NetworkConfig fixed = c;
+        fixed.stop_loss = 0;
+        const OutcomeBatch f_fixed = run_cpu(fixed, 17, 0, 70, Precision::f32, math);
+        expect_params_agree(f_fixed, fixed, 17, 3, 1e-3, what + " float " + math_mode_name(math),
+                            cpu_rerun(17, Precision::f32, math));
+        for (size_t i = 0; i < f.size(); ++i)  // early stops: float stops within a few iterations of double
+          EXPECT_NEAR(f.iterations[i], d.iterations[i], 5) << what << " network " << i;
+      }
+    }
+  }
+  unsetenv("XORSEED_CPU_ISA");
 }
 
 TEST(BatchAgreement, OutcomesMatchReferenceForTheDefaultConfigIncludingPartialBlocks) {

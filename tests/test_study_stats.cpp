@@ -132,6 +132,43 @@ TEST(LossBins, EdgesAndExtremes) {
   EXPECT_EQ(loss_bin(1e-12), 1);
   EXPECT_EQ(loss_bin(1e3), kLossBins - 1);
   EXPECT_EQ(loss_bin(0.25), 1 + static_cast<int>(std::floor((std::log10(0.25) + 12) * 4)));
+  EXPECT_EQ(loss_bin(NAN), 0);
+  EXPECT_EQ(loss_bin(-1.0), 0);
+  // The edges are the bins' lower bounds: edge j opens bin j + 1, the double below it is in bin j.
+  const double* e = loss_bin_edges();
+  for (int j = 0; j < kLossEdges; ++j) {
+    EXPECT_NEAR(std::log10(e[j]), kLossDecadeMin + j / 4.0, 1e-15 * 16) << j;
+    EXPECT_EQ(loss_bin(e[j]), j + 1) << j;
+    EXPECT_EQ(loss_bin(std::nextafter(e[j], 0.0)), j) << j;
+  }
+}
+
+TEST(LossBins, TheEdgeTableAgreesWithTheLog10FormulaAwayFromTheEdges) {
+  // Bins were once 1 + floor((log10(loss) + 12) * 4); the comparisons against host-computed edges
+  // (the same on the device) differ from it only for a loss within rounding of an edge.
+  int checked = 0;
+  for (int i = 0; i < 200000; ++i) {
+    const double loss = std::pow(10.0, -13.0 + 15.0 * ((i * 0.6180339887498949) - std::floor(i * 0.6180339887498949)));
+    const double x = (std::log10(loss) + 12) * 4;
+    if (std::fabs(x - std::round(x)) < 1e-9) continue;
+    const int old = loss < 1e-12 ? 0 : loss >= 10 ? kLossBins - 1 : 1 + static_cast<int>(std::floor(x));
+    ASSERT_EQ(loss_bin(loss), old) << loss;
+    ++checked;
+  }
+  EXPECT_GT(checked, 199000);
+}
+
+TEST(CosBins, EdgesAndExtremes) {
+  EXPECT_EQ(cos_fine_bin(0.0), 0);
+  EXPECT_EQ(cos_fine_bin(-0.0), 0);
+  EXPECT_EQ(cos_fine_bin(0.004999), 0);
+  EXPECT_EQ(cos_fine_bin(0.005), 1);
+  EXPECT_EQ(cos_fine_bin(-0.5), 100);
+  EXPECT_EQ(cos_fine_bin(1.0), kCosFineBins - 1);
+  EXPECT_EQ(cos_fine_bin(-1.0), kCosFineBins - 1);
+  EXPECT_EQ(cos_fine_bin(1.5), kCosFineBins - 1);
+  EXPECT_EQ(cos_fine_bin(INFINITY), kCosFineBins - 1);
+  EXPECT_EQ(cos_fine_bin(NAN), 0);
 }
 
 }  // namespace
