@@ -16,6 +16,8 @@ namespace {
 class CudaTrainer final : public Trainer {
  public:
   Backend backend() const override { return Backend::cuda; }
+  // precise until a GPU run has measured fast mode's (tanh.approx) agreement and speed (bench/NOTES.md §3).
+  MathMode default_math(Precision) const override { return MathMode::precise; }
 
   void check_supported(const BatchSpec& spec) const override {
     validate(spec.config);

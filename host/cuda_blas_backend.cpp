@@ -13,6 +13,7 @@ namespace {
 class CudaBlasTrainer final : public Trainer {
  public:
   Backend backend() const override { return Backend::cuda_blas; }
+  MathMode default_math(Precision) const override { return MathMode::precise; }  // its only mode
 
   void check_supported(const BatchSpec& spec) const override {
     validate(spec.config);  // H 1..16 and B 1..64: all of it runs here

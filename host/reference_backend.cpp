@@ -12,6 +12,7 @@ namespace {
 class ReferenceTrainer final : public Trainer {
  public:
   Backend backend() const override { return Backend::reference; }
+  MathMode default_math(Precision) const override { return MathMode::precise; }  // Eigen in double: libm
 
   void check_supported(const BatchSpec& spec) const override {
     if (spec.precision != Precision::f64)

@@ -173,6 +173,10 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
     throw UsageError(fmt::format("--out: '{}' exists, is not empty and is not a study directory", dir));
   }
   if (!opt.device.empty()) spec.device = opt.device;
+  std::string note;
+  std::unique_ptr<Trainer> trainer = make_trainer(parse_backend("--device", spec.device), note);
+  const bool math_auto = !spec.math;
+  if (math_auto) spec.math = trainer->default_math(spec.precision);
   const StudyGrid grid(spec);
   if (opt.resume) {
     if (state.at("spec") != spec_to_json(spec))
@@ -184,8 +188,6 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
       throw UsageError(fmt::format("--shard: '{}/{}' differs from the study's shard {}/{} in '{}'", opt.shard_index,
                                    opt.shard_count, sh.at("index").get<int>(), sh.at("count").get<int>(), dir));
   }
-  std::string note;
-  std::unique_ptr<Trainer> trainer = make_trainer(parse_backend("--device", spec.device), note);
   const NetworkRange range = shard_range(spec, opt.shard_index, opt.shard_count);
   auto batch_spec = [&](uint32_t id) {
     BatchSpec b;
@@ -193,7 +195,7 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
     b.seed = spec.seed;
     b.config_id = id;
     b.precision = spec.precision;
-    b.math = spec.math;
+    b.math = *spec.math;
     b.keep_params = spec.per_network;
     return b;
   };
@@ -218,13 +220,14 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
   const uint64_t per_config = range.end - range.begin;
   const uint32_t first_config = state.at("next_config").get<uint32_t>();
   const uint64_t already = first_config * per_config + state.at("done").get<uint64_t>();
-  fmt::print(log, "xorseed study: {} configuration(s) x {} networks{}, study seed {}, precision {}, math {}\n",
+  fmt::print(log, "xorseed study: {} configuration(s) x {} networks{}, study seed {}, precision {}, math {}{}\n",
              grid.size(), spec.seeds,
              opt.shard_count == 1     ? std::string()
              : range.end == range.begin ? fmt::format(" (shard {}/{}: no networks)", opt.shard_index, opt.shard_count)
                                         : fmt::format(" (shard {}/{}: networks {}..{} of each)", opt.shard_index,
                                                       opt.shard_count, range.begin, range.end - 1),
-             spec.seed, precision_name(spec.precision), math_mode_name(spec.math));
+             spec.seed, precision_name(spec.precision), math_mode_name(*spec.math),
+             math_auto ? fmt::format(" (auto: the {} backend's default)", backend_name(trainer->backend())) : "");
   fmt::print(log, "device: {} ({})\n", backend_name(trainer->backend()), note);
   if (opt.resume) fmt::print(log, "resuming: {} networks already done\n", already);
   std::fflush(log);

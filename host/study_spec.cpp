@@ -163,7 +163,7 @@ void set_spec_value(StudySpec& spec, const std::string& key, const std::string& 
   } else if (key == "precision") {
     spec.precision = parse_precision(name, text);
   } else if (key == "math") {
-    spec.math = parse_math_mode(name, text);
+    spec.math = parse_math_choice(name, text);
   } else if (key == "per_network") {
     if (text != "true" && text != "false") throw UsageError(fmt::format("{}: '{}' is not true or false", name, text));
     spec.per_network = text == "true";
@@ -199,7 +199,7 @@ nlohmann::json spec_to_json(const StudySpec& s) {
   j["seed"] = s.seed;
   j["device"] = s.device;
   j["precision"] = precision_name(s.precision);
-  j["math"] = math_mode_name(s.math);
+  j["math"] = s.math ? math_mode_name(*s.math) : "auto";
   j["per_network"] = s.per_network;
   j["trace_sample"] = s.trace_sample;
   auto names = [](const auto& v, auto fn) {

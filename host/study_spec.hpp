@@ -16,6 +16,7 @@
 // index in that order; it selects the configuration's own Philox stream.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,7 +42,9 @@ struct StudySpec {
   uint64_t seed = 0;              // study seed (Philox key)
   std::string device = "auto";    // auto, cuda, cuda-blas, cpu, reference
   Precision precision = Precision::f32;
-  MathMode math = MathMode::precise;
+  // nullopt = auto: the backend's default_math() (host/trainer.hpp); run_study resolves it when the
+  // study starts, so spec.json always names the mode that ran.
+  std::optional<MathMode> math;
   bool per_network = false;       // write networks.csv
   uint64_t trace_sample = 256;    // networks per configuration traced on the CPU for loss bands
   // The axes, in grid order.

@@ -137,7 +137,7 @@ std::string summary_to_markdown(const StudySummary& s) {
   out(fmt::format("{} configuration(s) x {} networks (networks {}..{}), study seed {}, precision {}, math {}, "
                   "device {}{}.",
                   grid.size(), s.spec.seeds, s.spec.first_network, s.spec.first_network + s.spec.seeds - 1,
-                  s.spec.seed, precision_name(s.spec.precision), math_mode_name(s.spec.math),
+                  s.spec.seed, precision_name(s.spec.precision), s.spec.math ? math_mode_name(*s.spec.math) : "auto",
                   s.run.value("backend", s.spec.device),
                   summaries.empty() ? std::string() : " (outcomes reduced on the " + summaries + ")"));
   out("Rerun: `xorseed study --spec DIR/spec.json --out NEW` (DIR: this directory). Replay one network: "

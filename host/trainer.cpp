@@ -32,6 +32,13 @@ Precision parse_precision(const std::string& flag, const std::string& text) {
   throw UsageError(fmt::format("{}: '{}' is not one of float, double", flag, text));
 }
 
+std::optional<MathMode> parse_math_choice(const std::string& flag, const std::string& text) {
+  if (text == "auto") return std::nullopt;
+  if (text == "precise") return MathMode::precise;
+  if (text == "fast") return MathMode::fast;
+  throw UsageError(fmt::format("{}: '{}' is not one of auto, fast, precise", flag, text));
+}
+
 MathMode parse_math_mode(const std::string& flag, const std::string& text) {
   if (text == "precise") return MathMode::precise;
   if (text == "fast") return MathMode::fast;

@@ -10,6 +10,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,8 @@ const char* math_mode_name(MathMode m);     // precise, fast
 Backend parse_backend(const std::string& flag, const std::string& text);
 Precision parse_precision(const std::string& flag, const std::string& text);
 MathMode parse_math_mode(const std::string& flag, const std::string& text);
+// The study's --math: auto (nullopt: the backend's default_math()), fast or precise.
+std::optional<MathMode> parse_math_choice(const std::string& flag, const std::string& text);
 
 // A contiguous range of networks of one configuration.
 struct BatchSpec {
@@ -64,6 +67,9 @@ class Trainer {
  public:
   virtual ~Trainer() = default;
   virtual Backend backend() const = 0;
+  // The math mode `--math auto` (the study's default) picks on this backend in precision p: whichever
+  // mode meets the agreement bar (README "Backends") at the higher measured speed (bench/RESULTS.md).
+  virtual MathMode default_math(Precision p) const = 0;
   // Throws UsageError naming the flag and value a backend cannot run (e.g. --hidden 5 on cuda).
   virtual void check_supported(const BatchSpec& spec) const = 0;
   // Networks per call that keep memory bounded for this spec (the caller chunks by it).

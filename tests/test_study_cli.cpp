@@ -306,6 +306,28 @@ TEST_F(StudyCli, RerunFromSpecJsonGivesTheSameSummary) {
   EXPECT_EQ(stable_summary("rerun"), stable_summary("whole"));
 }
 
+// --math auto (the default) resolves to the backend's measured choice when the study starts, and
+// spec.json names the mode that ran, so a rerun from it is exact on any machine. Catches an "auto"
+// left in spec.json, a default that ignores the precision, and an explicit --math overridden.
+TEST_F(StudyCli, MathAutoIsTheBackendsMeasuredChoiceAndSpecJsonNamesIt) {
+  const std::string small = "study --device cpu --seeds 8 --max-epoch 20 --trace-sample 0 --no-images ";
+  const struct {
+    std::string flags, dir, math;
+    bool automatic;
+  } cases[] = {{"", "math-f32", "fast", true},
+               {"--precision double", "math-f64", "precise", true},
+               {"--math precise", "math-f32-precise", "precise", false},
+               {"--precision double --math fast", "math-f64-fast", "fast", false}};
+  for (const auto& c : cases) {
+    const CliRun r = cli(small + c.flags + " --out " + c.dir);
+    ASSERT_EQ(r.rc, 0) << c.flags << "\n" << r.err;
+    EXPECT_EQ(nlohmann::json::parse(slurp(root_ / c.dir / "spec.json")).at("math"), c.math) << c.flags;
+    const std::string said = "math " + c.math + (c.automatic ? " (auto: the cpu backend's default)" : "\n");
+    EXPECT_NE(r.err.find(said), std::string::npos) << c.flags << "\n" << r.err;
+  }
+  EXPECT_NE(nlohmann::json::parse(slurp(root_ / "whole" / "spec.json")).at("math"), "auto");
+}
+
 TEST_F(StudyCli, ReplayReproducesTheStudyRow) {
   // Config 3 (sigmoid, lr 2), network 50: compare with the study's networks.csv row.
   const CliRun r = cli("replay --study whole --config 3 --network 50 --no-images --out replay-out " +
@@ -374,6 +396,7 @@ TEST_F(StudyCli, BadInputExits2WithOneLineAndDamagesNothing) {
       {"study --shard 2/3 --out whole --resume", "differs from the study's shard 1/1"},
       {"study --device reference --precision float --seeds 8 --out x4", "--precision: 'float'"},
       {"study --hidden 0 " + d + " --out x5", "--hidden: '0'"},
+      {"study --math quick " + d + " --out x5", "--math: 'quick' is not one of auto, fast, precise"},
       {"replay --study notastudy --config 0 --network 0", "is not a study directory"},
       {"replay --study whole --config 4 --network 3", "--config: '4' is out of range"},
       {"replay --study whole --config 0 --network 99", "--network: '99' is out of range; the study has networks 3..98"},

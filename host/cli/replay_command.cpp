@@ -58,7 +58,7 @@ void run(const ReplayArgs& a) {
   bs.first_network = network;
   bs.count = 1;
   bs.precision = trainer->backend() == Backend::reference ? Precision::f64 : spec.precision;
-  bs.math = spec.math;
+  bs.math = spec.math.value_or(trainer->default_math(bs.precision));  // a study's spec.json names it; a hand-written one may say auto
   bs.keep_params = true;
   trainer->check_supported(bs);
   OutcomeBatch batch;
@@ -67,8 +67,8 @@ void run(const ReplayArgs& a) {
   const FailureClass c = classify(o, bs.config.target);
   fmt::print(stderr, "replay: study '{}', config {} ({}), network {}, study seed {}\n", a.study, config_id,
              grid.describe(config_id), network, spec.seed);
-  fmt::print(stderr, "device: {} ({}), precision {}\n", backend_name(trainer->backend()), note,
-             precision_name(bs.precision));
+  fmt::print(stderr, "device: {} ({}), precision {}, math {}\n", backend_name(trainer->backend()), note,
+             precision_name(bs.precision), math_mode_name(bs.math));
   fmt::print(stderr, "outcome: {}, accuracy {:.2f} %, iterations {}, final loss {}, initial cos {}\n",
              failure_class_name(c), 100 * o.accuracy, o.iterations, o.final_loss, o.cos_initial);
 

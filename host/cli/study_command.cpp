@@ -89,7 +89,7 @@ void add_study_command(CLI::App& app) {
       "index of the first network of every configuration (default 0)",
       "study seed: the Philox key (default 0)",
       "float or double (default float; --device reference needs double)",
-      "fast or precise (default precise)",
+      "auto, fast or precise (default auto: the backend's measured choice; fast for float on cpu, else precise)",
       "networks per configuration traced on the CPU for the loss bands (default 256, 0 = none)",
       "hidden activations: identity, relu, sigmoid, tanh (list; default sigmoid)",
       "output activations (list; default sigmoid)",
