@@ -644,25 +644,18 @@ XS_HDI void train_network(const StepConfig& c, T stop, T step, uint64_t network,
   const int max_it = c.max_iterations;
   int it;
   T loss;
+  // The lane (by value, a fresh one) and its step's arguments after the lane (..., stop, max_it).
+  auto run = [&](auto lane, const auto&... args) {
+    run_lane_to_end(lane, p, max_it, [&](auto& l) { return l.step(args..., stop, max_it); }, it, loss);
+  };
   if (uses_tanh_form<T>(c)) {
     const TanhFormConstants<T> k = tanh_form_constants(corners, step);
-    if (stop > T(0)) {
-      TanhFormLane<Ops, T, H, true> lane;
-      run_lane_to_end(lane, p, max_it, [&](auto& l) { return l.step(k, stop, max_it); }, it, loss);
-    } else {
-      TanhFormLane<Ops, T, H, false> lane;
-      run_lane_to_end(lane, p, max_it, [&](auto& l) { return l.step(k, stop, max_it); }, it, loss);
-    }
+    if (stop > T(0)) run(TanhFormLane<Ops, T, H, true>{}, k);
+    else run(TanhFormLane<Ops, T, H, false>{}, k);
+  } else if (c.batch == 4) {
+    run(ReferenceLane<Ops, T, H>{}, c.act, corners, step);
   } else {
-    ReferenceLane<Ops, T, H> lane;
-    if (c.batch == 4) {
-      run_lane_to_end(lane, p, max_it, [&](auto& l) { return l.step(c.act, corners, step, stop, max_it); }, it,
-                      loss);
-    } else {
-      const PointBatch<T> points{c.batch, x, t};
-      run_lane_to_end(lane, p, max_it, [&](auto& l) { return l.step(c.act, points, step, stop, max_it); }, it,
-                      loss);
-    }
+    run(ReferenceLane<Ops, T, H>{}, c.act, PointBatch<T>{c.batch, x, t}, step);
   }
   finish_network<Math>(c, stop, p, it, loss, corners, out);
 }
