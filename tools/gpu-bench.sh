@@ -7,8 +7,11 @@
 #          precise, one whole training per timing), the unfused baseline
 #   bound: tools/sass_loops.py on the built kernels: instructions of the hot loop -> issue bound
 #   peers: tools/peers/torch_peer.py (eager, compile) and tools/peers/jax_peer.py, N = 2^22, median
-#          of 3 timed runs of T iterations each after a warm-up
+#          of 3 timed runs of T iterations each after a warm-up; each peer's --check (its step against
+#          numpy, float64 and float32) runs first, and a failed check is its row instead of a figure
 # Usage: tools/gpu-bench.sh [build-dir]   (default build-gpu; $OUT, default out/gpu, gets the logs)
+#   PEER_ARGS is appended to every peer command ('--device cpu --networks 4096' smoke-runs them on a CPU);
+#   PEER_TIMEOUT (default 240) bounds each peer run, check and timing apart
 set -uo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${1:-build-gpu}
@@ -22,13 +25,21 @@ echo "== gpu-bench: ours (${build_dir}/xorseed_bench)"
   --benchmark_out_format=json >"$out/bench_gpu.stdout" 2>"$out/bench_gpu.stderr"
 echo "rc=$? (log: $out/bench_gpu.*)"
 
-run_peer() {  # name, command...
+run_peer() {  # name, command...: its --check, then (if that passed) the timing
   local name=$1; shift
-  echo "== gpu-bench: peer $name: $*"
-  timeout 900 "$@" >"$out/peer_$name.log" 2>&1
+  # shellcheck disable=SC2086  # PEER_ARGS is split into words on purpose
+  set -- "$@" ${PEER_ARGS:-}
+  echo "== gpu-bench: peer $name: $* --check"
+  timeout "${PEER_TIMEOUT:-240}" "$@" --check >"$out/peercheck_$name.log" 2>&1
   local rc=$?
+  grep '^PEERCHECK ' "$out/peercheck_$name.log" || tail -3 "$out/peercheck_$name.log"
+  if [ "$rc" -ne 0 ]; then echo "peer $name: check failed (rc=$rc), not timed"; return; fi
+  echo "== gpu-bench: peer $name: $*"
+  timeout "${PEER_TIMEOUT:-240}" "$@" >"$out/peer_$name.log" 2>&1
+  rc=$?
   grep '^PEER ' "$out/peer_$name.log" || { echo "peer $name failed (rc=$rc):"; tail -5 "$out/peer_$name.log"; }
 }
+rm -f "$out"/peer_*.log "$out"/peercheck_*.log  # the table reads every peer log in $out
 run_peer torch-eager python3 tools/peers/torch_peer.py --mode eager --networks "$n" --iterations 100
 run_peer torch-compile python3 tools/peers/torch_peer.py --mode compile --networks "$n" --iterations 200
 run_peer jax python3 tools/peers/jax_peer.py --networks "$n" --iterations 2000
@@ -81,12 +92,31 @@ try:
                          f"(SFU bound {float(m.group(4)):.3e}); 132 SMs x 128 x 1.98 GHz"))
 except OSError:
     pass
-for log in sorted(glob.glob(os.path.join(out, "peer_*.log"))):
+def nonblank_lines(path):
+    try:
+        return [l.strip() for l in open(path, errors="replace") if l.strip()]
+    except OSError:
+        return []
+for check_log in sorted(glob.glob(os.path.join(out, "peercheck_*.log"))):
+    name = os.path.basename(check_log)[len("peercheck_"):-4]
+    lines = nonblank_lines(check_log)
+    check = next((l for l in lines if l.startswith("PEERCHECK ")), "")
+    if "result=pass" not in check:  # the check's verdict, or why it did not run (e.g. "... is not installed")
+        why = lines[-1] if lines else "no output"
+        verdict = re.sub(r"^PEERCHECK name=\S+ ", "", check)
+        note = f"check failed: {verdict}" if check else why if "not installed" in why else f"check did not run: {why}"
+        rows.append((name, float("nan"), note.replace("|", "/")))
+        continue
+    diffs = re.search(r"max_abs_diff=(\S+) float32_max_abs_diff=(\S+)", check)
+    lines = nonblank_lines(os.path.join(out, f"peer_{name}.log"))
     m = None
-    for line in open(log, errors="replace"):
-        m = re.match(r"PEER name=(\S+) N=(\d+) T=(\d+) seconds=(\S+) net_iter_per_s=(\S+)", line) or m
-    name = os.path.basename(log)[5:-4]
-    rows.append((name, float(m.group(5)), f"N={m.group(2)} T={m.group(3)}") if m else (name, float("nan"), "failed"))
+    for line in lines:
+        m = re.match(r"PEER name=(\S+) N=(\d+) T=(\d+) seconds=(\S+) net_iter_per_s=(\S+)( device=\S+)?", line) or m
+    note = f"check passed (max diff vs numpy: float64 {diffs.group(1)}, float32 {diffs.group(2)})"
+    if m and m.group(6):
+        note += f";{m.group(6)}: a smoke run, not a GPU figure"
+    rows.append((name, float(m.group(5)), f"N={m.group(2)} T={m.group(3)}; {note}") if m else
+                (name, float("nan"), f"timing failed: {(lines[-1] if lines else 'no output').replace('|', '/')}"))
 ref = rate_of(r"Fused/fast:1/T:20000/generic:0")
 print("\n| implementation | network-iterations/s | xorseed fast (W) / this | note |")
 print("|---|---:|---:|---|")

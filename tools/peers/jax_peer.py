@@ -1,21 +1,27 @@
 """Workload W in JAX on the GPU: vmap over networks + jit + lax.fori_loop over the iterations.
 
   python3 tools/peers/jax_peer.py
-See common.py for the workload and the output line.
+  python3 tools/peers/jax_peer.py --check                                              # the math against numpy
+  python3 tools/peers/jax_peer.py --device cpu --networks 4096 --iterations 50          # smoke run
+See common.py for the workload, --check and the output lines.
 """
 import sys
 
-import common
+try:
+    import jax
+    import jax.numpy as jnp
+except ImportError as e:
+    sys.exit(f"jax_peer: JAX is not installed ({e})")
 
-import jax
-import jax.numpy as jnp
+import common  # after the framework: a missing framework is named first
 
 
 def network_loss(params, x, t):
     """mean(e^2) / 2 of one network: its gradient is DESIGN.md's update direction."""
     wh, bh, wo, bo = params
-    h = jax.nn.sigmoid(x @ wh.T + bh)  # (4, H)
-    y = jax.nn.sigmoid(h @ wo + bo)  # (4,)
+    # precision="highest": full float32 products (XLA may use TF32 for float32 dots on the GPU otherwise).
+    h = jax.nn.sigmoid(jnp.matmul(x, wh.T, precision="highest") + bh)  # (4, H)
+    y = jax.nn.sigmoid(jnp.matmul(h, wo, precision="highest") + bo)  # (4,)
     e = y - t
     return jnp.mean(e * e) / 2
 
@@ -37,21 +43,37 @@ def make_train(iterations):
 
 def main():
     args = common.parse_args()
-    if not any(d.platform == "gpu" for d in jax.devices()):
-        print(f"jax_peer: no GPU visible to JAX (devices: {jax.devices()})", file=sys.stderr)
+    if args.device == "cpu":
+        jax.config.update("jax_platforms", "cpu")
+    if args.check:
+        jax.config.update("jax_enable_x64", True)  # float64 for the check (timing stays float32)
+    if args.device == "cuda" and not any(d.platform == "gpu" for d in jax.devices()):
+        print(f"jax_peer: no GPU visible to JAX (devices: {jax.devices()}; --device cpu for a smoke run)",
+              file=sys.stderr)
         return 1
+
+    def corners(dtype):
+        return jnp.array(common.CORNERS, dtype), jnp.array(common.TARGETS, dtype)
+
+    if args.check:
+        train = make_train(common.CHECK_ITERATIONS)
+        trained = {}
+        for dtype in ("float64", "float32"):
+            params = tuple(jnp.asarray(a, dtype) for a in common.check_params())
+            trained[dtype] = [jax.device_get(p) for p in train(params, *corners(dtype))]
+        return common.check_report("jax-vmap-jit", trained)
+
     n = args.networks
     keys = jax.random.split(jax.random.PRNGKey(1), 4)
     shapes = [(n, 2, 2), (n, 2), (n, 2), (n,)]
     params = tuple(
         jax.random.uniform(k, s, jnp.float32, -common.INIT_RANGE, common.INIT_RANGE) for k, s in zip(keys, shapes)
     )
-    x = jnp.array(common.CORNERS, jnp.float32)
-    t = jnp.array(common.TARGETS, jnp.float32)
+    x, t = corners(jnp.float32)
     train = make_train(args.iterations)
     jax.block_until_ready(train(params, x, t))  # compile + warm-up (same trip count as timed)
     seconds = common.median_seconds(lambda: jax.block_until_ready(train(params, x, t)), args.repeats)
-    common.report("jax-vmap-jit", n, args.iterations, seconds)
+    common.report("jax-vmap-jit", n, args.iterations, seconds, args.device)
     return 0
 
 

@@ -2,13 +2,18 @@
 
   python3 tools/peers/torch_peer.py --mode eager
   python3 tools/peers/torch_peer.py --mode compile
-See common.py for the workload and the output line.
+  python3 tools/peers/torch_peer.py --mode compile --check             # the math against numpy
+  python3 tools/peers/torch_peer.py --mode eager --device cpu --networks 4096 --iterations 50   # smoke run
+See common.py for the workload, --check and the output lines.
 """
 import sys
 
-import common
+try:
+    import torch
+except ImportError as e:
+    sys.exit(f"torch_peer: PyTorch is not installed ({e})")
 
-import torch
+import common  # after the framework: a missing framework is named first
 
 
 def init_params(n, device, generator):
@@ -38,29 +43,15 @@ def functional_step(params, x, t):
     return [p - common.LR * g for p, g in zip(params, grads)]
 
 
-def main():
-    mode = "eager"
-    if "--mode" in sys.argv:
-        i = sys.argv.index("--mode")
-        mode = sys.argv[i + 1]
-        del sys.argv[i : i + 2]
-    args = common.parse_args()
-    if not torch.cuda.is_available():
-        print("torch_peer: no CUDA device visible to PyTorch", file=sys.stderr)
-        return 1
-    dev = torch.device("cuda")
-    gen = torch.Generator(device=dev)
-    gen.manual_seed(1)
-    params = init_params(args.networks, dev, gen)
-    x = torch.tensor(common.CORNERS, device=dev)
-    t = torch.tensor(common.TARGETS, device=dev)
-
+def make_run(mode, params, x, t, sync):
+    """run(iterations): that many steps of the mode's step function, then sync(); returns the parameters."""
     if mode == "eager":
         def run(iterations):
             for _ in range(iterations):
                 eager_step(params, x, t)
-            torch.cuda.synchronize()
-    elif mode == "compile":
+            sync()
+            return params
+    else:
         state = [p.detach() for p in params]
         step = torch.compile(functional_step)
 
@@ -68,14 +59,39 @@ def main():
             nonlocal state
             for _ in range(iterations):
                 state = step(state, x, t)
-            torch.cuda.synchronize()
-    else:
-        print(f"torch_peer: --mode: '{mode}' is not one of eager, compile", file=sys.stderr)
-        return 2
+            sync()
+            return state
+    return run
 
+
+def main():
+    args = common.parse_args(modes=("eager", "compile"))
+    if args.device == "cuda" and not torch.cuda.is_available():
+        print("torch_peer: no CUDA device visible to PyTorch (--device cpu for a smoke run)", file=sys.stderr)
+        return 1
+    dev = torch.device(args.device)
+    sync = torch.cuda.synchronize if args.device == "cuda" else (lambda: None)
+    torch.backends.cuda.matmul.allow_tf32 = False  # full float32, as the fused kernel (this is the default)
+    name = f"torch-{args.mode}"
+
+    def corners(dtype):
+        return (torch.tensor(common.CORNERS, dtype=dtype, device=dev),
+                torch.tensor(common.TARGETS, dtype=dtype, device=dev))
+
+    if args.check:
+        trained = {}
+        for key, dtype in (("float64", torch.float64), ("float32", torch.float32)):
+            params = [torch.tensor(a, dtype=dtype, device=dev).requires_grad_() for a in common.check_params()]
+            run = make_run(args.mode, params, *corners(dtype), sync)
+            trained[key] = [p.detach().cpu().numpy() for p in run(common.CHECK_ITERATIONS)]
+        return common.check_report(name, trained)
+
+    gen = torch.Generator(device=dev)
+    gen.manual_seed(1)
+    run = make_run(args.mode, init_params(args.networks, dev, gen), *corners(torch.float32), sync)
     run(args.warmup)  # compilation, allocator warm-up
     seconds = common.median_seconds(lambda: run(args.iterations), args.repeats)
-    common.report(f"torch-{mode}", args.networks, args.iterations, seconds)
+    common.report(name, args.networks, args.iterations, seconds, args.device)
     return 0
 
 
