@@ -31,7 +31,8 @@ inline void cublas_check(cublasStatus_t status, const char* call, const char* fi
 
 #define XS_CUBLAS_CHECK(call) ::xorseed::cublas_check((call), #call, __FILE__, __LINE__)
 #define XS_CUDA_CHECK(call) ::xorseed::cuda_check((call), #call, __FILE__, __LINE__)
-// After a launch: the launch error now, and (when `sync` is true) the execution error.
+// After a launch: the launch (configuration) error. Execution errors surface at the next synchronising
+// call (fused_train and blas_train call cudaDeviceSynchronize after each chunk for that).
 #define XS_CUDA_CHECK_LAUNCH() XS_CUDA_CHECK(cudaGetLastError())
 
 namespace xorseed {

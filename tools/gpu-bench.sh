@@ -9,33 +9,55 @@
 #   peers: tools/peers/torch_peer.py (eager, compile) and tools/peers/jax_peer.py, N = 2^22, median
 #          of 3 timed runs of T iterations each after a warm-up; each peer's --check (its step against
 #          numpy, float64 and float32) runs first, and a failed check is its row instead of a figure
+# Each benchmark family runs as its own xorseed_bench call (its own bench_gpu_<family>.json), most
+# important first, and everything runs under `timeout` with what is left before GPU_BENCH_DEADLINE
+# (seconds since the epoch; tools/gpu-check.sh sets it): what does not fit is skipped, not cut off
+# half-written, and the table is printed from whatever finished.
 # Usage: tools/gpu-bench.sh [build-dir]   (default build-gpu; $OUT, default out/gpu, gets the logs)
 #   PEER_ARGS is appended to every peer command ('--device cpu --networks 4096' smoke-runs them on a CPU);
-#   PEER_TIMEOUT (default 240) bounds each peer run, check and timing apart
+#   PEER_TIMEOUT (default 150) bounds each peer run, check and timing apart (and the deadline bounds all)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${1:-build-gpu}
 out=${OUT:-out/gpu}
 mkdir -p "$out"
 n=$((1 << 22))
+deadline=${GPU_BENCH_DEADLINE:-$(( $(date +%s) + 7200 ))}
+left() { echo $(( deadline - $(date +%s) )); }
+# Runs "$@" under timeout: at most $1 seconds, and never past the deadline; 124 when out of time.
+run_for() {
+  local cap=$1; shift
+  local t=$(left)
+  [ "$t" -gt "$cap" ] && t=$cap
+  [ "$t" -lt 15 ] && { echo "skipped (out of time): $*"; return 124; }
+  timeout "$t" "$@"
+}
 
-echo "== gpu-bench: ours (${build_dir}/xorseed_bench)"
-"$build_dir/xorseed_bench" --benchmark_filter='BM_Fused|BM_CudaBlas' --benchmark_repetitions=3 \
-  --benchmark_report_aggregates_only=true --benchmark_format=json --benchmark_out="$out/bench_gpu.json" \
-  --benchmark_out_format=json >"$out/bench_gpu.stdout" 2>"$out/bench_gpu.stderr"
-echo "rc=$? (log: $out/bench_gpu.*)"
+rm -f "$out"/bench_gpu_*.json
+# family=filter, in order of importance (the python below lists the same names)
+for entry in 'FusedW=^BM_Fused/.*generic:0' 'FusedEarlyStop=^BM_FusedEarlyStop/' 'CudaBlas=^BM_CudaBlas/' \
+             'FusedGeneric=^BM_Fused/.*generic:1' 'FusedDouble=^BM_FusedDouble/' 'FusedShape=^BM_FusedShape/'; do
+  family=${entry%%=*}
+  echo "== gpu-bench: ours, $family: ${entry#*=} (${build_dir}/xorseed_bench)"
+  run_for 240 "$build_dir/xorseed_bench" --benchmark_filter="${entry#*=}" --benchmark_repetitions=3 \
+    --benchmark_report_aggregates_only=true --benchmark_out="$out/bench_gpu_$family.json" \
+    --benchmark_out_format=json >"$out/bench_gpu_$family.stdout" 2>&1
+  rc=$?
+  echo "rc=$rc (log: $out/bench_gpu_$family.stdout)"
+  [ $rc -eq 0 ] || rm -f "$out/bench_gpu_$family.json"  # cut off: no half-written json
+done
 
 run_peer() {  # name, command...: its --check, then (if that passed) the timing
   local name=$1; shift
   # shellcheck disable=SC2086  # PEER_ARGS is split into words on purpose
   set -- "$@" ${PEER_ARGS:-}
   echo "== gpu-bench: peer $name: $* --check"
-  timeout "${PEER_TIMEOUT:-240}" "$@" --check >"$out/peercheck_$name.log" 2>&1
+  run_for "${PEER_TIMEOUT:-150}" "$@" --check >"$out/peercheck_$name.log" 2>&1
   local rc=$?
   grep '^PEERCHECK ' "$out/peercheck_$name.log" || tail -3 "$out/peercheck_$name.log"
   if [ "$rc" -ne 0 ]; then echo "peer $name: check failed (rc=$rc), not timed"; return; fi
   echo "== gpu-bench: peer $name: $*"
-  timeout "${PEER_TIMEOUT:-240}" "$@" >"$out/peer_$name.log" 2>&1
+  run_for "${PEER_TIMEOUT:-150}" "$@" >"$out/peer_$name.log" 2>&1
   rc=$?
   grep '^PEER ' "$out/peer_$name.log" || { echo "peer $name failed (rc=$rc):"; tail -5 "$out/peer_$name.log"; }
 }
@@ -45,19 +67,28 @@ run_peer torch-compile python3 tools/peers/torch_peer.py --mode compile --networ
 run_peer jax python3 tools/peers/jax_peer.py --networks "$n" --iterations 2000
 
 # The issue bound beside the measurements: SASS instructions of the lanes kernel's hot loop (float, H = 2).
-python3 tools/sass_loops.py "$build_dir/libxorseed_cuda.a" 'lanes_kernelINS_(8FastMath|11PreciseMath)EfLi2E' \
+run_for 60 python3 tools/sass_loops.py "$build_dir/libxorseed_cuda.a" 'lanes_kernelINS_(8FastMath|11PreciseMath)EfLi2E' \
   >"$out/sass_loops.txt" 2>&1 || echo "sass_loops failed: $(tail -1 "$out/sass_loops.txt")"
 
 python3 - "$out" <<'PY'
 import glob, json, os, re, sys
 out = sys.argv[1]
 rows = []  # (name, rate, note)
-try:
-    data = json.load(open(os.path.join(out, "bench_gpu.json")))
-    for b in data.get("benchmarks", []):
+families = ["FusedW", "FusedEarlyStop", "CudaBlas", "FusedGeneric", "FusedDouble", "FusedShape"]  # as run above
+files = [p for p in (os.path.join(out, f"bench_gpu_{f}.json") for f in families) if os.path.exists(p)]
+if not files:
+    rows.append(("xorseed BM_Fused", float("nan"), "no results (see bench_gpu_*.stdout)"))
+for path in files:
+    try:
+        benchmarks = json.load(open(path)).get("benchmarks", [])
+    except Exception as e:  # a broken json: that family's log says why
+        rows.append((f"xorseed {os.path.basename(path)}", float("nan"), f"no results ({e})"))
+        continue
+    for b in benchmarks:
         name = "xorseed " + b.get("run_name", b["name"]).replace("BM_", "")
-        if b.get("error_occurred"):
-            rows.append((name, float("nan"), b.get("error_message", "")))
+        if b.get("error_occurred"):  # once per benchmark, not once per repetition
+            if not any(r[0] == name for r in rows):
+                rows.append((name, float("nan"), b.get("error_message", "")))
         elif b.get("aggregate_name") == "median":
             rate = b.get("net_iter_per_s", b.get("useful_net_iter_per_s"))
             if rate is None:
@@ -66,8 +97,6 @@ try:
             if "useful_net_iter_per_s" in b:
                 note += f"; useful iterations, mean {b.get('mean_iterations', float('nan')):.0f} per network"
             rows.append((name, rate, note))
-except Exception as e:  # no json: the bench failed; its log says why
-    rows.append(("xorseed BM_Fused", float("nan"), f"no results ({e})"))
 # Lane utilisation: early-stop useful rate / fixed-T rate, same math mode.
 def rate_of(pattern):
     return next((r[1] for r in rows if re.search(pattern, r[0])), float("nan"))
