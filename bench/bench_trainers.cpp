@@ -22,6 +22,7 @@
 
 #include <string>
 
+#include "host/kernel_views.hpp"
 #include "host/trainer.hpp"
 #if defined(XORSEED_HAVE_CUDA)
 #include "kernels/device_info.hpp"
@@ -84,8 +85,7 @@ BENCHMARK(BM_Reference)->Unit(benchmark::kMillisecond)->UseRealTime();
 #if defined(XORSEED_HAVE_CUDA)
 FusedRequest fused_request(const NetworkConfig& c, uint64_t n, bool f64, bool fast) {
   FusedRequest req;
-  req.config = StepConfig{{c.hidden_activation, c.output_activation}, c.target, c.batch_size, c.max_iterations, c.lr,
-                          c.init_range, c.stop_loss, 1, 0};
+  req.config = step_config_of(c, 1, 0);
   req.hidden = c.hidden;
   req.f64 = f64;
   req.fast = fast;
@@ -191,13 +191,11 @@ void BM_FusedEarlyStop(benchmark::State& state) {
   const std::string device = time_fused(state, req);
   if (device.empty()) return;
   // The networks' iterations, from one run with the outcomes copied back (deterministic).
-  std::vector<int32_t> iterations(n);
-  std::vector<double> d(n), predictions(4 * n);
-  std::vector<uint8_t> b1(n), b2(n), b3(n);
-  fused_train(req, FusedHostOutputs{iterations.data(), d.data(), b1.data(), b2.data(), b3.data(), predictions.data(),
-                                    d.data(), d.data(), d.data(), nullptr});
+  OutcomeBatch outcomes;
+  outcomes.resize(n, c.hidden, false);
+  fused_train(req, arrays_of(outcomes, false));
   double useful = 0;
-  for (int32_t it : iterations) useful += it;
+  for (int32_t it : outcomes.iterations) useful += it;
   state.counters["useful_net_iter_per_s"] =
       benchmark::Counter(useful * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.counters["N"] = static_cast<double>(n);
@@ -220,16 +218,8 @@ void BM_CudaBlas(benchmark::State& state) {
   const int t = static_cast<int>(state.range(0));
   const NetworkConfig c = workload_w(t);
   BlasRequest req;
-  req.hidden_activation = c.hidden_activation;
-  req.output_activation = c.output_activation;
-  req.target = c.target;
+  req.config = step_config_of(c, 1, 0);
   req.hidden = c.hidden;
-  req.batch = c.batch_size;
-  req.max_iterations = c.max_iterations;
-  req.lr = c.lr;
-  req.init_range = c.init_range;
-  req.stop_loss = c.stop_loss;
-  req.seed = 1;
   req.f64 = false;
   req.count = n;
   blas_time_train(req, 1, 0);  // warm-up: cuBLAS initialisation, module load, first training

@@ -59,6 +59,7 @@
 #include <fmt/format.h>
 
 #include "cpu_batch.hpp"
+#include "kernel_views.hpp"
 #include "trainer.hpp"
 #include "usage_error.hpp"
 
@@ -93,9 +94,7 @@ class CpuTrainer final : public Trainer {
     out.first_network = spec.first_network;
     out.resize(spec.count, spec.config.hidden, spec.keep_params);
     if (spec.count == 0) return;
-    const NetworkConfig& n = spec.config;
-    const StepConfig c{{n.hidden_activation, n.output_activation}, n.target, n.batch_size, n.max_iterations, n.lr,
-                       n.init_range, n.stop_loss, spec.seed, spec.config_id};
+    const StepConfig c = step_config_of(spec.config, spec.seed, spec.config_id);
     const bool fast = spec.math == MathMode::fast;
     if (spec.precision == Precision::f32) train_f32(spec, c, fast, out);
     else train_f64(spec, c, fast, out);

@@ -4,6 +4,7 @@
 
 #include "../kernels/fused_trainer.hpp"
 #include "../kernels/outcome_reduction.hpp"
+#include "kernel_views.hpp"
 #include "study_reduce.hpp"
 #include "study_stats.hpp"
 #include "trainer.hpp"
@@ -36,11 +37,7 @@ class CudaTrainer final : public Trainer {
     out.first_network = spec.first_network;
     out.resize(spec.count, spec.config.hidden, spec.keep_params);
     const FusedRequest req = request(spec);
-    const FusedHostOutputs host{out.iterations.data(), out.final_loss.data(), out.converged.data(),
-                                out.diverged.data(),   out.correct.data(),    out.predictions.data(),
-                                out.rmse.data(),       out.cos_initial.data(), out.cos_final.data(),
-                                spec.keep_params ? out.params.data() : nullptr};
-    fused_train(req, host);
+    fused_train(req, arrays_of(out, spec.keep_params));
   }
 
   // Trained and reduced on the device (kernels/outcome_reduction.cu): only the counts come back.
@@ -54,11 +51,9 @@ class CudaTrainer final : public Trainer {
 
  private:
   static FusedRequest request(const BatchSpec& spec) {
-    const NetworkConfig& n = spec.config;
     FusedRequest req;
-    req.config = StepConfig{{n.hidden_activation, n.output_activation}, n.target, n.batch_size, n.max_iterations,
-                            n.lr, n.init_range, n.stop_loss, spec.seed, spec.config_id};
-    req.hidden = n.hidden;
+    req.config = step_config_of(spec.config, spec.seed, spec.config_id);
+    req.hidden = spec.config.hidden;
     req.f64 = spec.precision == Precision::f64;
     req.fast = spec.math == MathMode::fast;
     req.first_network = spec.first_network;

@@ -3,6 +3,7 @@
 // float or double; precise math only.
 #if defined(XORSEED_HAVE_CUDA)
 #include "../kernels/cuda_blas_trainer.hpp"
+#include "kernel_views.hpp"
 #include "trainer.hpp"
 #include "usage_error.hpp"
 
@@ -32,28 +33,14 @@ class CudaBlasTrainer final : public Trainer {
     check_supported(spec);
     out.first_network = spec.first_network;
     out.resize(spec.count, spec.config.hidden, spec.keep_params);
-    const NetworkConfig& n = spec.config;
     BlasRequest req;
-    req.hidden_activation = n.hidden_activation;
-    req.output_activation = n.output_activation;
-    req.target = n.target;
-    req.hidden = n.hidden;
-    req.batch = n.batch_size;
-    req.max_iterations = n.max_iterations;
-    req.lr = n.lr;
-    req.init_range = n.init_range;
-    req.stop_loss = n.stop_loss;
-    req.seed = spec.seed;
-    req.config_id = spec.config_id;
+    req.config = step_config_of(spec.config, spec.seed, spec.config_id);
+    req.hidden = spec.config.hidden;
     req.f64 = spec.precision == Precision::f64;
     req.first_network = spec.first_network;
     req.count = spec.count;
     req.keep_params = spec.keep_params;
-    const BlasHostOutputs host{out.iterations.data(), out.final_loss.data(), out.converged.data(),
-                               out.diverged.data(),   out.correct.data(),    out.predictions.data(),
-                               out.rmse.data(),       out.cos_initial.data(), out.cos_final.data(),
-                               spec.keep_params ? out.params.data() : nullptr};
-    blas_train(req, host);
+    blas_train(req, arrays_of(out, spec.keep_params));
   }
 };
 

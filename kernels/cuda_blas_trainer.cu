@@ -47,6 +47,7 @@
 #include "cuda_blas_trainer.hpp"
 #include "cuda_check.hpp"
 #include "network_init.hpp"
+#include "outcome_copy.cuh"
 #include "network_step.hpp"  // stop_threshold<T>() only: the float boundary every backend shares
 #include "../host/network_config.hpp"
 #include "../host/outcome.hpp"
@@ -314,14 +315,14 @@ template <class T>
 class ChunkBuffers {
  public:
   ChunkBuffers(const BlasRequest& req, uint64_t capacity) : req_(req), capacity_(capacity) {
-    const size_t c = capacity, H = req.hidden, B = req.batch, np = 4 * H + 1;
+    const size_t c = capacity, H = req.hidden, B = req.config.batch, np = 4 * H + 1;
     try {
       params_ = alloc<T>(c * np);
       grads_ = alloc<T>(c * np);
       hidden_ = alloc<T>(c * H * B);
       delta_h_ = alloc<T>(c * H * B);
       delta_o_ = alloc<T>(c * B);
-      const bool random = req.batch != 4;
+      const bool random = req.config.batch != 4;
       x_ = alloc<T>(random ? c * 2 * B : 8);
       t_ = random ? alloc<T>(c * B) : nullptr;
       loss_ = alloc<T>(c);
@@ -352,11 +353,11 @@ class ChunkBuffers {
 
   // The views of the first n <= capacity networks (P and G laid out for n).
   Batch<T> batch(uint64_t n) const {
-    const uint64_t H = req_.hidden, B = req_.batch;
+    const uint64_t H = req_.hidden, B = req_.config.batch;
     Batch<T> d;
     d.n = n;
     d.hidden = req_.hidden;
-    d.batch = req_.batch;
+    d.batch = req_.config.batch;
     d.wh = params_;
     d.bh = params_ + 2 * H * n;
     d.wo = params_ + 3 * H * n;
@@ -411,37 +412,37 @@ template <class T>
 void train_chunk(cublasHandle_t handle, const BlasRequest& req, const ChunkBuffers<T>& buf, uint64_t first,
                  uint64_t n) {
   const Batch<T> d = buf.batch(n);
-  const int H = req.hidden, B = req.batch, batch = static_cast<int>(n);
+  const int H = req.hidden, B = req.config.batch, batch = static_cast<int>(n);
   const long long hb = static_cast<long long>(H) * B;
   CornerTargets<T> corners;
   for (int c = 0; c < 4; ++c)
-    corners.t[c] = static_cast<T>(target_value(req.target, static_cast<double>(c >> 1), static_cast<double>(c & 1)));
-  const T stop = stop_threshold<T>(req.stop_loss);
-  const T step = static_cast<T>(req.lr * (1.0 / static_cast<double>(B)));  // the reference's lr * (1 / B)
+    corners.t[c] = static_cast<T>(target_value(req.config.target, static_cast<double>(c >> 1), static_cast<double>(c & 1)));
+  const T stop = stop_threshold<T>(req.config.stop_loss);
+  const T step = static_cast<T>(req.config.lr * (1.0 / static_cast<double>(B)));  // the reference's lr * (1 / B)
 
-  init_kernel<T><<<blocks_for(n), kThreads>>>(d, first, req.seed, req.config_id, req.init_range, req.target,
+  init_kernel<T><<<blocks_for(n), kThreads>>>(d, first, req.config.seed, req.config.config_id, req.config.init_range, req.config.target,
                                               buf.out().cos_initial);
   XS_CUDA_CHECK_LAUNCH();
   XS_CUDA_CHECK(cudaMemset(d.stopped, 0, sizeof(unsigned long long)));
 
-  for (int it = 1; it <= req.max_iterations; ++it) {
+  for (int it = 1; it <= req.config.max_iterations; ++it) {
     // 1. Z_h = W_h X: W_h is stored as the column-major 2 x H matrix W_h^T, hence op T.
     gemm_batched(handle, CUBLAS_OP_T, CUBLAS_OP_N, H, B, 2, d.wh, 2, 2 * H, d.x, 2, d.x_stride, d.hidden_out, H, hb,
                  batch);
     // 2. A_h = f_h(Z_h + b_h)
-    hidden_forward_kernel<T><<<blocks_for(n * hb), kThreads>>>(d, req.hidden_activation);
+    hidden_forward_kernel<T><<<blocks_for(n * hb), kThreads>>>(d, req.config.act.hidden);
     XS_CUDA_CHECK_LAUNCH();
     // 3. z_o = W_o A_h
     gemm_batched(handle, CUBLAS_OP_N, CUBLAS_OP_N, 1, B, H, d.wo, 1, H, d.hidden_out, H, hb, d.delta_o, 1, B, batch);
     // 4. outputs, delta_o, gb_o, loss, early stop
-    output_kernel<T><<<blocks_for(n), kThreads>>>(d, req.output_activation, corners, stop, it);
+    output_kernel<T><<<blocks_for(n), kThreads>>>(d, req.config.act.output, corners, stop, it);
     XS_CUDA_CHECK_LAUNCH();
     // 5. gW_o = delta_o A_h^T
     gemm_batched(handle, CUBLAS_OP_N, CUBLAS_OP_T, 1, H, B, d.delta_o, 1, B, d.hidden_out, H, hb, d.gwo, 1, H, batch);
     // 6. E_h = W_o^T delta_o (an outer product: k = 1)
     gemm_batched(handle, CUBLAS_OP_T, CUBLAS_OP_N, H, B, 1, d.wo, 1, H, d.delta_o, 1, B, d.delta_h, H, hb, batch);
     // 7. delta_h = E_h f_h'(A_h), gb_h
-    hidden_backward_kernel<T><<<blocks_for(n * H), kThreads>>>(d, req.hidden_activation);
+    hidden_backward_kernel<T><<<blocks_for(n * H), kThreads>>>(d, req.config.act.hidden);
     XS_CUDA_CHECK_LAUNCH();
     // 8. gW_h^T = X delta_h^T, written as W_h is stored (column-major 2 x H)
     gemm_batched(handle, CUBLAS_OP_N, CUBLAS_OP_T, 2, H, B, d.x, 2, d.x_stride, d.delta_h, H, hb, d.gwh, 2, 2 * H,
@@ -450,53 +451,37 @@ void train_chunk(cublasHandle_t handle, const BlasRequest& req, const ChunkBuffe
     update_kernel<T><<<blocks_for(n * (4 * H + 1)), kThreads>>>(buf.params(), buf.grads(), n, H, d.stop_iteration,
                                                                  it, step);
     XS_CUDA_CHECK_LAUNCH();
-    if (it % kCheckEvery == 0 && it < req.max_iterations) {
+    if (it % kCheckEvery == 0 && it < req.config.max_iterations) {
       unsigned long long stopped = 0;
       XS_CUDA_CHECK(cudaMemcpy(&stopped, d.stopped, sizeof(stopped), cudaMemcpyDeviceToHost));
       if (stopped >= n) break;  // every network has stopped: the rest would be masked out
     }
   }
-  finish_kernel<T><<<blocks_for(n), kThreads>>>(d, req.hidden_activation, req.output_activation, corners, stop,
-                                                req.max_iterations, buf.out());
+  finish_kernel<T><<<blocks_for(n), kThreads>>>(d, req.config.act.hidden, req.config.act.output, corners, stop,
+                                                req.config.max_iterations, buf.out());
   XS_CUDA_CHECK_LAUNCH();
-}
-
-template <class U>
-void copy_back(U* host, const U* device, size_t count) {
-  XS_CUDA_CHECK(cudaMemcpy(host, device, count * sizeof(U), cudaMemcpyDeviceToHost));
 }
 
 void check_request(const BlasRequest& req) {
   if (req.hidden < 1 || req.hidden > kBlasMaxHidden)
     throw CudaError("blas_train: hidden width " + std::to_string(req.hidden) + " is outside 1.." +
                     std::to_string(kBlasMaxHidden));
-  if (req.batch < 1 || req.batch > kBlasMaxBatch)
-    throw CudaError("blas_train: mini-batch " + std::to_string(req.batch) + " is outside 1.." +
+  if (req.config.batch < 1 || req.config.batch > kBlasMaxBatch)
+    throw CudaError("blas_train: mini-batch " + std::to_string(req.config.batch) + " is outside 1.." +
                     std::to_string(kBlasMaxBatch));
-  if (req.max_iterations < 1)
-    throw CudaError("blas_train: max_iterations " + std::to_string(req.max_iterations) + " is < 1");
+  if (req.config.max_iterations < 1)
+    throw CudaError("blas_train: max_iterations " + std::to_string(req.config.max_iterations) + " is < 1");
 }
 
 template <class T>
 void train_typed(const BlasRequest& req, const BlasHostOutputs& out, uint64_t chunk) {
   CublasHandle handle;
   ChunkBuffers<T> buf(req, chunk);
-  const OutcomeArrays& d = buf.out();
-  const size_t np = static_cast<size_t>(4 * req.hidden + 1);
   for (uint64_t done = 0; done < req.count; done += chunk) {
     const uint64_t n = std::min<uint64_t>(chunk, req.count - done);
     train_chunk<T>(handle.h, req, buf, req.first_network + done, n);
     XS_CUDA_CHECK(cudaDeviceSynchronize());  // execution errors surface here
-    copy_back(out.iterations + done, d.iterations, n);
-    copy_back(out.final_loss + done, d.final_loss, n);
-    copy_back(out.converged + done, d.converged, n);
-    copy_back(out.diverged + done, d.diverged, n);
-    copy_back(out.correct + done, d.correct, n);
-    copy_back(out.predictions + 4 * done, d.predictions, 4 * n);
-    copy_back(out.rmse + done, d.rmse, n);
-    copy_back(out.cos_initial + done, d.cos_initial, n);
-    copy_back(out.cos_final + done, d.cos_final, n);
-    if (req.keep_params && out.params != nullptr) copy_back(out.params + np * done, d.params, np * n);
+    copy_outcomes_to_host(out, done, buf.out(), n, req.hidden);
   }
 }
 
@@ -527,7 +512,7 @@ uint64_t blas_chunk_networks(int hidden, int batch, bool f64, bool keep_params) 
 void blas_train(const BlasRequest& req, const BlasHostOutputs& out) {
   check_request(req);
   if (req.count == 0) return;
-  uint64_t chunk = std::min<uint64_t>(req.count, blas_chunk_networks(req.hidden, req.batch, req.f64, req.keep_params));
+  uint64_t chunk = std::min<uint64_t>(req.count, blas_chunk_networks(req.hidden, req.config.batch, req.f64, req.keep_params));
   if (req.max_chunk != 0) chunk = std::min(chunk, req.max_chunk);
   if (req.f64) train_typed<double>(req, out, chunk);
   else train_typed<float>(req, out, chunk);

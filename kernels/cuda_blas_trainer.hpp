@@ -28,17 +28,9 @@
 namespace xorseed {
 
 struct BlasRequest {
-  Activation hidden_activation = Activation::sigmoid;
-  Activation output_activation = Activation::sigmoid;
-  Target target = Target::bilinear;
+  StepConfig config{};       // activations, target, mini-batch (4 = the corners, else 1..kBlasMaxBatch
+                             // random points), iterations, lr, init range, stop loss, seed, config id
   int hidden = 2;            // 1..kBlasMaxHidden
-  int batch = 4;             // 4 = the corners, else 1..kBlasMaxBatch random points
-  int max_iterations = 20000;
-  double lr = 0.5;
-  double init_range = 0.5;
-  double stop_loss = 0.002;  // early stop when an iteration's loss < stop_loss (0 disables)
-  uint64_t seed = 0;
-  uint32_t config_id = 0;
   bool f64 = false;          // double (else float)
   uint64_t first_network = 0;
   uint64_t count = 0;

@@ -12,6 +12,7 @@
 #include "cuda_check.hpp"
 #include "fused_trainer.hpp"
 #include "lane_refill.hpp"
+#include "outcome_copy.cuh"
 #include "outcome_reduction.hpp"
 
 namespace xorseed {
@@ -187,11 +188,6 @@ void launch(const FusedRequest& req, uint64_t first, uint64_t count, const Devic
   return launch_hidden<PreciseMath, float>(req, first, count, buf, stream);
 }
 
-template <class U>
-void copy_back(U* host, const U* device, size_t count) {
-  XS_CUDA_CHECK(cudaMemcpy(host, device, count * sizeof(U), cudaMemcpyDeviceToHost));
-}
-
 }  // namespace
 
 uint64_t fused_chunk_networks(int hidden, bool f64, bool keep_params) {
@@ -205,22 +201,11 @@ void fused_train(const FusedRequest& req, const FusedHostOutputs& out) {
   if (req.count == 0) return;
   const uint64_t chunk = std::min<uint64_t>(req.count, fused_chunk_networks(req.hidden, req.f64, req.keep_params));
   DeviceBuffers buf(chunk, req.hidden, req.f64, req.keep_params);
-  const size_t np = static_cast<size_t>(4 * req.hidden + 1);
   for (uint64_t done = 0; done < req.count; done += chunk) {
     const uint64_t n = std::min<uint64_t>(chunk, req.count - done);
     launch(req, req.first_network + done, n, buf, nullptr);
     XS_CUDA_CHECK(cudaDeviceSynchronize());  // execution errors surface here
-    const OutcomeArrays& d = buf.out;
-    copy_back(out.iterations + done, d.iterations, n);
-    copy_back(out.final_loss + done, d.final_loss, n);
-    copy_back(out.converged + done, d.converged, n);
-    copy_back(out.diverged + done, d.diverged, n);
-    copy_back(out.correct + done, d.correct, n);
-    copy_back(out.predictions + 4 * done, d.predictions, 4 * n);
-    copy_back(out.rmse + done, d.rmse, n);
-    copy_back(out.cos_initial + done, d.cos_initial, n);
-    copy_back(out.cos_final + done, d.cos_final, n);
-    if (req.keep_params && out.params != nullptr) copy_back(out.params + np * done, d.params, np * n);
+    copy_outcomes_to_host(out, done, buf.out, n, req.hidden);
   }
 }
 

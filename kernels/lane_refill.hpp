@@ -60,6 +60,25 @@ XS_UNROLL
 
 // Pass 2, the work of a lane: a runner starts, steps and stores networks. One runner per lane kind of
 // network_step.hpp; the kernel picks one per launch (uses_tanh_form and stop > 0: uniform choices).
+
+// Gives a lane a defined state before its first network (a lane that never gets one steps it, unstored).
+template <class T, int H, class Lane>
+XS_HDI void begin_with_zero(Lane& lane) {
+  Net<T, H> zero;
+  set_zero(zero);
+  lane.begin(zero);
+}
+
+// Stores a finished lane's network i: final parameters, iterations, the last iteration's loss.
+template <class T, int H, class Lane>
+XS_HDI void store_lane(const Lane& lane, const LaneJob<T>& job, uint64_t i) {
+  Net<T, H> p;
+  lane.end(p);
+  store_params(p, final_of<T, H>(job, i));
+  job.out.iterations[i] = lane.it;
+  job.out.final_loss[i] = static_cast<double>(lane.last_loss());
+}
+
 template <class Ops, class T, int H, bool TrackLoss>
 struct TanhFormRunner {
   TanhFormConstants<T> k;
@@ -67,9 +86,7 @@ struct TanhFormRunner {
 
   XS_HDI void setup(const LaneJob<T>& job) {
     k = tanh_form_constants(corner_targets<T>(job.c), job.step);
-    Net<T, H> zero;
-    set_zero(zero);
-    lane.begin(zero);  // a defined state for a lane that never gets a network
+    begin_with_zero<T, H>(lane);
   }
   XS_HDI void start(const LaneJob<T>& job, uint64_t i) {
     Net<T, H> p;
@@ -77,13 +94,7 @@ struct TanhFormRunner {
     lane.begin(p);
   }
   XS_HDI bool step(const LaneJob<T>& job) { return lane.step(k, job.stop, job.c.max_iterations); }
-  XS_HDI void store(const LaneJob<T>& job, uint64_t i) const {
-    Net<T, H> p;
-    lane.end(p);
-    store_params(p, final_of<T, H>(job, i));
-    job.out.iterations[i] = lane.it;
-    job.out.final_loss[i] = static_cast<double>(lane.last_loss());
-  }
+  XS_HDI void store(const LaneJob<T>& job, uint64_t i) const { store_lane<T, H>(lane, job, i); }
 };
 
 template <class Ops, class T, int H>
@@ -94,9 +105,7 @@ struct ReferenceRunner {
 
   XS_HDI void setup(const LaneJob<T>& job) {
     corners = corner_targets<T>(job.c);
-    Net<T, H> zero;
-    set_zero(zero);
-    lane.begin(zero);  // a defined state for a lane that never gets a network
+    begin_with_zero<T, H>(lane);
   }
   XS_HDI void start(const LaneJob<T>& job, uint64_t i) {
     Net<T, H> p;
@@ -112,13 +121,7 @@ struct ReferenceRunner {
     if (job.c.batch == 4) return lane.step(job.c.act, corners, job.step, job.stop, job.c.max_iterations);
     return lane.step(job.c.act, PointBatch<T>{job.c.batch, x, t}, job.step, job.stop, job.c.max_iterations);
   }
-  XS_HDI void store(const LaneJob<T>& job, uint64_t i) const {
-    Net<T, H> p;
-    lane.end(p);
-    store_params(p, final_of<T, H>(job, i));
-    job.out.iterations[i] = lane.it;
-    job.out.final_loss[i] = static_cast<double>(lane.last_loss());
-  }
+  XS_HDI void store(const LaneJob<T>& job, uint64_t i) const { store_lane<T, H>(lane, job, i); }
 };
 
 // The lane loop, run by every lane of a warp together (kernels/fused_trainer.cu's lanes_kernel; the host

@@ -17,10 +17,12 @@
 #include <string>
 #include <utility>
 
+#include "host/kernel_views.hpp"
 #include "host/trainer.hpp"
 #include "host/usage_error.hpp"
 #include "reference/reference_trainer.hpp"
 #include "agreement_util.hpp"
+#include "cli_run.hpp"
 #if defined(XORSEED_HAVE_CUDA)
 #include "kernels/cuda_blas_trainer.hpp"
 #include "kernels/device_info.hpp"
@@ -247,26 +249,14 @@ OutcomeBatch blas_chunked(const NetworkConfig& n, uint64_t seed, uint64_t first,
   out.first_network = first;
   out.resize(count, n.hidden, keep_params);
   BlasRequest req;
-  req.hidden_activation = n.hidden_activation;
-  req.output_activation = n.output_activation;
-  req.target = n.target;
+  req.config = step_config_of(n, seed, 1);
   req.hidden = n.hidden;
-  req.batch = n.batch_size;
-  req.max_iterations = n.max_iterations;
-  req.lr = n.lr;
-  req.init_range = n.init_range;
-  req.stop_loss = n.stop_loss;
-  req.seed = seed;
-  req.config_id = 1;
   req.f64 = true;
   req.first_network = first;
   req.count = count;
   req.keep_params = keep_params;
   req.max_chunk = max_chunk;
-  blas_train(req, BlasHostOutputs{out.iterations.data(), out.final_loss.data(), out.converged.data(),
-                                  out.diverged.data(), out.correct.data(), out.predictions.data(), out.rmse.data(),
-                                  out.cos_initial.data(), out.cos_final.data(),
-                                  keep_params ? out.params.data() : nullptr});
+  blas_train(req, arrays_of(out, keep_params));
   return out;
 }
 #endif
@@ -329,17 +319,7 @@ TEST(CudaBlasAgreement, FastMathIsAUsageErrorNamingMath) {
 
 namespace fs = std::filesystem;
 
-struct CliRun {
-  int rc = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::CliRun;
 
 class CudaBlasCli : public ::testing::Test {
  protected:
@@ -350,23 +330,10 @@ class CudaBlasCli : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(root_); }
 
-  CliRun cli(const std::string& args) {
-    const fs::path out = root_ / "cli.out", err = root_ / "cli.err";
-    const std::string cmd = "cd '" + root_.string() + "' && '" XORSEED_CLI "' " + args + " >'" + out.string() +
-                            "' 2>'" + err.string() + "'";
-    const int status = std::system(cmd.c_str());
-    CliRun r;
-    r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(out);
-    r.err = slurp(err);
-    return r;
-  }
+  CliRun cli(const std::string& args) { return test::run_shell(root_, "'" XORSEED_CLI "' " + args); }
 
   static void expect_one_line_error(const CliRun& r, const std::string& message, const std::string& args) {
-    EXPECT_EQ(r.rc, 2) << args << "\n" << r.err;
-    EXPECT_EQ(r.err.rfind("xorseed: error: ", 0), 0u) << args << "\n" << r.err;
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << args << "\n" << r.err;
-    EXPECT_NE(r.err.find(message), std::string::npos) << args << "\n" << r.err;
+    test::expect_one_line_error(r, message, args);
   }
 
   fs::path root_;

@@ -17,30 +17,13 @@
 #include "host/study_runner.hpp"
 #include "host/study_stats.hpp"
 #include "host/trainer.hpp"
-#if defined(XORSEED_HAVE_CUDA)
-#include "kernels/device_info.hpp"
-#endif
+#include "agreement_util.hpp"  // SKIP_WITHOUT_CUDA
+#include "cli_run.hpp"         // stable_summary
 
 namespace xorseed {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Empty when the CUDA backend can run here.
-std::string cuda_skip_reason() {
-#if defined(XORSEED_HAVE_CUDA)
-  const CudaDeviceInfo info = query_cuda_device();
-  return info.available ? std::string() : "no usable CUDA device: " + info.reason;
-#else
-  return "this build has no CUDA backend";
-#endif
-}
-
-#define SKIP_WITHOUT_CUDA()                     \
-  do {                                          \
-    const std::string why = cuda_skip_reason(); \
-    if (!why.empty()) GTEST_SKIP() << why;      \
-  } while (0)
 
 BatchSpec spec_of(const NetworkConfig& config, uint64_t first, uint64_t count, Precision precision, MathMode math) {
   BatchSpec s;
@@ -114,23 +97,8 @@ TEST(CudaReduction, ZeroAndOneNetwork) {
   }
 }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// summary.json without what depends on the run (as tests/test_study_cli.cpp compares them).
-nlohmann::json stable_summary(const fs::path& dir) {
-  nlohmann::json j = nlohmann::json::parse(slurp(dir / "summary.json"));
-  j.erase("run");
-  for (auto& c : j.at("configurations")) {
-    c.erase("wall_seconds");
-    c.erase("throughput");
-  }
-  return j;
-}
+using test::slurp;
+using test::stable_summary;
 
 TEST(CudaReduction, StudySummaryIsTheSameWithAndWithoutPerNetworkRows) {
   SKIP_WITHOUT_CUDA();

@@ -12,16 +12,12 @@
 
 #include "agreement_util.hpp"
 #include "kernels/lane_refill.hpp"
+#include "host/kernel_views.hpp"
 #include "kernels/network_step.hpp"
 #include "reference/reference_trainer.hpp"
 
 namespace xorseed {
 namespace {
-
-StepConfig step_config(const NetworkConfig& n, uint64_t seed, uint32_t config_id) {
-  return StepConfig{{n.hidden_activation, n.output_activation}, n.target, n.batch_size, n.max_iterations,
-                    n.lr, n.init_range, n.stop_loss, seed, config_id};
-}
 
 // Trains one network from the reference's initial parameters with the tanh-form lane, scalar type T.
 template <class T, int H>
@@ -32,7 +28,7 @@ Outcome tanh_form_outcome(const NetworkConfig& n, const NetworkId& id) {
   for (int k = 0; k < 4 * H + 1; ++k) flat[k] = static_cast<T>(p0[k]);
   Net<T, H> p;
   load_params(flat, p);
-  const StepConfig c = step_config(n, id.seed, id.config_id);
+  const StepConfig c = step_config_of(n, id.seed, id.config_id);
   const T stop = stop_threshold<T>(n.stop_loss);
   const TanhFormConstants<T> k = tanh_form_constants(corner_targets<T>(c), static_cast<T>(n.lr / 4));
   using Ops = MathOps<PreciseMath, T>;
@@ -135,7 +131,7 @@ TEST(TanhForm, LossOnlyAtTheEndGivesTheSameNetworkAsTrackingItEveryIteration) {
     reference_initial_state(n, NetworkId{5, 1, net}, p0, x);
     float flat[9];
     for (int k = 0; k < 9; ++k) flat[k] = static_cast<float>(p0[k]);
-    const StepConfig c = step_config(n, 5, 1);
+    const StepConfig c = step_config_of(n, 5, 1);
     const TanhFormConstants<float> k = tanh_form_constants(corner_targets<float>(c), 0.125f);
     using Ops = MathOps<FastMath, float>;
     Net<float, 2> a, b;
@@ -157,7 +153,7 @@ TEST(TanhForm, LossOnlyAtTheEndGivesTheSameNetworkAsTrackingItEveryIteration) {
 
 TEST(TanhForm, NanStopsTheLaneAfterOneIterationWithANanLossInBothModes) {
   NetworkConfig n;
-  const StepConfig c = step_config(n, 1, 0);
+  const StepConfig c = step_config_of(n, 1, 0);
   const TanhFormConstants<float> k = tanh_form_constants(corner_targets<float>(c), 0.125f);
   using Ops = MathOps<PreciseMath, float>;
   for (int track = 0; track < 2; ++track) {
@@ -271,7 +267,7 @@ RefillStats simulate_lanes(const LaneJob<T>& job, int warps) {
 template <class Math, class T, int H, class Runner>
 void expect_refill_matches_train_network(NetworkConfig n, uint64_t count, int warps, const std::string& what) {
   n.hidden = H;
-  const StepConfig c = step_config(n, 21, 4);
+  const StepConfig c = step_config_of(n, 21, 4);
   HostChunk<T> chunk(c, H, count);
   for (uint64_t i = 0; i < count; ++i) init_pass<T, H>(chunk.job, i);
   const RefillStats st = simulate_lanes<Runner>(chunk.job, warps);
@@ -352,7 +348,7 @@ TEST(LaneRefill, RefillKeepsLanesBusyWhenNetworkLengthsDiffer) {
   using Ops = MathOps<FastMath, float>;
   NetworkConfig n = early_stopping(Activation::sigmoid, Activation::sigmoid, 4);
   n.hidden = 2;
-  const StepConfig c = step_config(n, 21, 4);
+  const StepConfig c = step_config_of(n, 21, 4);
   HostChunk<float> chunk(c, 2, 2048);
   for (uint64_t i = 0; i < 2048; ++i) init_pass<float, 2>(chunk.job, i);
   const RefillStats st = simulate_lanes<TanhFormRunner<Ops, float, 2, true>>(chunk.job, 2);

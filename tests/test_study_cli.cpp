@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "host/study_dir.hpp"
+#include "cli_run.hpp"
 #include "host/study_spec.hpp"
 #include "reference/reference_trainer.hpp"
 
@@ -26,17 +27,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct CliRun {
-  int rc = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using xorseed::test::CliRun;
+using xorseed::test::slurp;
 
 std::string device_args() {
   const char* d = std::getenv("XORSEED_TEST_DEVICE");
@@ -59,15 +51,7 @@ class StudyCli : public ::testing::Test {
   // Runs a shell command line in root_, capturing stdout, stderr and the exit code.
   static CliRun shell(const std::string& command) {
     static int n = 0;
-    const fs::path out = root_ / ("cli" + std::to_string(++n) + ".out"), err = root_ / ("cli" + std::to_string(n) + ".err");
-    const std::string cmd =
-        "cd '" + root_.string() + "' && " + command + " >'" + out.string() + "' 2>'" + err.string() + "'";
-    const int status = std::system(cmd.c_str());
-    CliRun r;
-    r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(out);
-    r.err = slurp(err);
-    return r;
+    return xorseed::test::run_shell(root_, command, "cli" + std::to_string(++n));
   }
 
   static void SetUpTestSuite() {
@@ -81,16 +65,7 @@ class StudyCli : public ::testing::Test {
   static CliRun whole_log_;
   static void TearDownTestSuite() { fs::remove_all(root_); }
 
-  // summary.json without what depends on the machine and the run.
-  static nlohmann::json stable_summary(const std::string& dir) {
-    nlohmann::json j = nlohmann::json::parse(slurp(root_ / dir / "summary.json"));
-    j.erase("run");
-    for (auto& c : j.at("configurations")) {
-      c.erase("wall_seconds");
-      c.erase("throughput");
-    }
-    return j;
-  }
+  static nlohmann::json stable_summary(const std::string& dir) { return xorseed::test::stable_summary(root_ / dir); }
 
   // Every file of a directory tree with its contents.
   static std::map<std::string, std::string> snapshot(const std::string& dir) {
@@ -405,13 +380,7 @@ TEST_F(StudyCli, BadInputExits2WithOneLineAndDamagesNothing) {
       {"merge notastudy --out x6", "is not a study directory"},
       {"merge whole --out notastudy", "is not empty"},
   };
-  for (const auto& [args, message] : cases) {
-    const CliRun r = cli(args);
-    EXPECT_EQ(r.rc, 2) << args << "\n" << r.err;
-    EXPECT_EQ(r.err.rfind("xorseed: error: ", 0), 0u) << args << "\n" << r.err;
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << args << "\n" << r.err;
-    EXPECT_NE(r.err.find(message), std::string::npos) << args << "\n" << r.err;
-  }
+  for (const auto& [args, message] : cases) xorseed::test::expect_one_line_error(cli(args), message, args);
   EXPECT_EQ(snapshot("whole"), before);
   EXPECT_EQ(slurp(root_ / "notastudy" / "keep.txt"), before_other);
   for (const char* x : {"x1", "x2", "x3", "x4", "x5", "x6"}) EXPECT_FALSE(fs::exists(root_ / x)) << x;
