@@ -47,7 +47,7 @@
 #include "cuda_blas_trainer.hpp"
 #include "cuda_check.hpp"
 #include "network_init.hpp"
-#include "outcome_copy.cuh"
+#include "device_outcomes.cuh"
 #include "network_step.hpp"  // stop_threshold<T>() only: the float boundary every backend shares
 #include "../host/network_config.hpp"
 #include "../host/outcome.hpp"
@@ -316,38 +316,23 @@ class ChunkBuffers {
  public:
   ChunkBuffers(const BlasRequest& req, uint64_t capacity) : req_(req), capacity_(capacity) {
     const size_t c = capacity, H = req.hidden, B = req.config.batch, np = 4 * H + 1;
-    try {
-      params_ = alloc<T>(c * np);
-      grads_ = alloc<T>(c * np);
-      hidden_ = alloc<T>(c * H * B);
-      delta_h_ = alloc<T>(c * H * B);
-      delta_o_ = alloc<T>(c * B);
-      const bool random = req.config.batch != 4;
-      x_ = alloc<T>(random ? c * 2 * B : 8);
-      t_ = random ? alloc<T>(c * B) : nullptr;
-      loss_ = alloc<T>(c);
-      stop_iteration_ = alloc<int32_t>(c);
-      stopped_ = alloc<unsigned long long>(1);
-      out_.iterations = alloc<int32_t>(c);
-      out_.final_loss = alloc<double>(c);
-      out_.converged = alloc<uint8_t>(c);
-      out_.diverged = alloc<uint8_t>(c);
-      out_.correct = alloc<uint8_t>(c);
-      out_.predictions = alloc<double>(4 * c);
-      out_.rmse = alloc<double>(c);
-      out_.cos_initial = alloc<double>(c);
-      out_.cos_final = alloc<double>(c);
-      out_.params = req.keep_params ? alloc<double>(c * np) : nullptr;
-      if (!random) {  // the corners, column-major 2 x 4: sample b at (2b, 2b + 1)
-        const T corners[8] = {T(0), T(0), T(0), T(1), T(1), T(0), T(1), T(1)};
-        XS_CUDA_CHECK(cudaMemcpy(x_, corners, sizeof(corners), cudaMemcpyHostToDevice));
-      }
-    } catch (...) {
-      release();
-      throw;
+    params_ = arena_.array<T>(c * np);
+    grads_ = arena_.array<T>(c * np);
+    hidden_ = arena_.array<T>(c * H * B);
+    delta_h_ = arena_.array<T>(c * H * B);
+    delta_o_ = arena_.array<T>(c * B);
+    const bool random = req.config.batch != 4;
+    x_ = arena_.array<T>(random ? c * 2 * B : 8);
+    t_ = random ? arena_.array<T>(c * B) : nullptr;
+    loss_ = arena_.array<T>(c);
+    stop_iteration_ = arena_.array<int32_t>(c);
+    stopped_ = arena_.array<unsigned long long>(1);
+    out_ = allocate_outcomes(arena_, c, req.hidden, req.keep_params);
+    if (!random) {  // the corners, column-major 2 x 4: sample b at (2b, 2b + 1)
+      const T corners[8] = {T(0), T(0), T(0), T(1), T(1), T(0), T(1), T(1)};
+      XS_CUDA_CHECK(cudaMemcpy(x_, corners, sizeof(corners), cudaMemcpyHostToDevice));
     }
   }
-  ~ChunkBuffers() { release(); }
   ChunkBuffers(const ChunkBuffers&) = delete;
   ChunkBuffers& operator=(const ChunkBuffers&) = delete;
 
@@ -383,18 +368,7 @@ class ChunkBuffers {
   uint64_t capacity() const { return capacity_; }
 
  private:
-  template <class U>
-  U* alloc(size_t count) {
-    void* ptr = nullptr;
-    XS_CUDA_CHECK(cudaMalloc(&ptr, std::max<size_t>(count, 1) * sizeof(U)));
-    blocks_[n_blocks_++] = ptr;
-    return static_cast<U*>(ptr);
-  }
-  void release() {
-    for (int k = 0; k < n_blocks_; ++k) cudaFree(blocks_[k]);  // best effort in cleanup
-    n_blocks_ = 0;
-  }
-
+  DeviceArena arena_;  // first: freed last, after nothing else refers to it
   BlasRequest req_;
   uint64_t capacity_;
   T *params_ = nullptr, *grads_ = nullptr, *hidden_ = nullptr, *delta_h_ = nullptr, *delta_o_ = nullptr;
@@ -402,8 +376,6 @@ class ChunkBuffers {
   int32_t* stop_iteration_ = nullptr;
   unsigned long long* stopped_ = nullptr;
   OutcomeArrays out_{};
-  void* blocks_[24] = {};
-  int n_blocks_ = 0;
 };
 
 // Trains networks first .. first + n - 1 in `buf` (n <= its capacity) and leaves their outcomes in

@@ -12,7 +12,7 @@
 #include "cuda_check.hpp"
 #include "fused_trainer.hpp"
 #include "lane_refill.hpp"
-#include "outcome_copy.cuh"
+#include "device_outcomes.cuh"
 #include "outcome_reduction.hpp"
 
 namespace xorseed {
@@ -70,52 +70,17 @@ __global__ void __launch_bounds__(kThreads) evaluate_kernel(LaneJob<T> job) {
 
 // Device buffers for up to `capacity` networks; freed on scope exit.
 struct DeviceBuffers {
-  OutcomeArrays out{};
-  void* initial = nullptr;  // (4H + 1) T per network
-  void* final = nullptr;
-  unsigned long long* next = nullptr;  // the lanes' counter
-  void* blocks[16] = {};
-  int n = 0;
+  DeviceArena arena;
+  OutcomeArrays out;
+  void* initial;  // (4H + 1) T per network
+  void* final;
+  unsigned long long* next;  // the lanes' counter
 
-  void* alloc_bytes(size_t bytes) {
-    void* ptr = nullptr;
-    XS_CUDA_CHECK(cudaMalloc(&ptr, std::max<size_t>(bytes, 1)));
-    blocks[n++] = ptr;
-    return ptr;
-  }
-  template <class U>
-  U* alloc(size_t count) {
-    return static_cast<U*>(alloc_bytes(count * sizeof(U)));
-  }
-
-  DeviceBuffers(uint64_t capacity, int hidden, bool f64, bool keep_params) {
-    const size_t np = static_cast<size_t>(4 * hidden + 1);
-    try {
-      out.iterations = alloc<int32_t>(capacity);
-      out.final_loss = alloc<double>(capacity);
-      out.converged = alloc<uint8_t>(capacity);
-      out.diverged = alloc<uint8_t>(capacity);
-      out.correct = alloc<uint8_t>(capacity);
-      out.predictions = alloc<double>(4 * capacity);
-      out.rmse = alloc<double>(capacity);
-      out.cos_initial = alloc<double>(capacity);
-      out.cos_final = alloc<double>(capacity);
-      out.params = keep_params ? alloc<double>(capacity * np) : nullptr;
-      initial = alloc_bytes(capacity * np * (f64 ? 8 : 4));
-      final = alloc_bytes(capacity * np * (f64 ? 8 : 4));
-      next = alloc<unsigned long long>(1);
-    } catch (...) {
-      release();
-      throw;
-    }
-  }
-  ~DeviceBuffers() { release(); }
-  void release() {
-    for (int k = 0; k < n; ++k) cudaFree(blocks[k]);  // best effort in cleanup
-    n = 0;
-  }
-  DeviceBuffers(const DeviceBuffers&) = delete;
-  DeviceBuffers& operator=(const DeviceBuffers&) = delete;
+  DeviceBuffers(uint64_t capacity, int hidden, bool f64, bool keep_params)
+      : out(allocate_outcomes(arena, capacity, hidden, keep_params)),
+        initial(arena.bytes(capacity * (4 * static_cast<size_t>(hidden) + 1) * (f64 ? 8 : 4))),
+        final(arena.bytes(capacity * (4 * static_cast<size_t>(hidden) + 1) * (f64 ? 8 : 4))),
+        next(arena.array<unsigned long long>(1)) {}
 };
 
 // Blocks of `threads` for the persistent lanes kernel: as many as are resident at once (occupancy x SMs,
