@@ -317,6 +317,20 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
   assemble(spec, {Part{dir, state}}, dir, run, opt.images, log);
 }
 
+namespace {
+
+// "key: A vs B" for the first key whose value differs between two specs (spec.json objects).
+std::string first_difference(const nlohmann::json& a, const nlohmann::json& b) {
+  for (const auto& [key, value] : a.items())
+    if (!b.contains(key) || b.at(key) != value)
+      return fmt::format("{}: {} vs {}", key, value.dump(), b.contains(key) ? b.at(key).dump() : "absent");
+  for (const auto& [key, value] : b.items())
+    if (!a.contains(key)) return fmt::format("{}: absent vs {}", key, value.dump());
+  return "no key differs";
+}
+
+}  // namespace
+
 void merge_studies(const std::vector<std::string>& dirs, const std::string& out_dir, bool images, std::FILE* log) {
   if (dirs.empty()) throw UsageError("merge: name the shard directories to merge");
   std::vector<Part> parts;
@@ -329,7 +343,8 @@ void merge_studies(const std::vector<std::string>& dirs, const std::string& out_
     if (s.contains("merged_from"))
       throw UsageError(fmt::format("merge: '{}' is already a merged study, not a shard", parts[k].dir));
     if (s.at("spec") != spec_json)
-      throw UsageError(fmt::format("merge: '{}' has a different spec from '{}'", parts[k].dir, parts[0].dir));
+      throw UsageError(fmt::format("merge: '{}' has a different spec from '{}' ({})", parts[k].dir, parts[0].dir,
+                                   first_difference(s.at("spec"), spec_json)));
     if (!s.at("complete").get<bool>())
       throw UsageError(fmt::format("merge: '{}' is not complete; finish it with --resume first", parts[k].dir));
     const int i = s.at("shard").at("index").get<int>(), n = s.at("shard").at("count").get<int>();

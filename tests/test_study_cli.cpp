@@ -303,6 +303,19 @@ TEST_F(StudyCli, MathAutoIsTheBackendsMeasuredChoiceAndSpecJsonNamesIt) {
   EXPECT_NE(nlohmann::json::parse(slurp(root_ / "whole" / "spec.json")).at("math"), "auto");
 }
 
+// Shards run with different math (e.g. --math auto on a GPU machine and on a CPU one) are different
+// studies: merge refuses them and names the key that differs.
+TEST_F(StudyCli, MergeOfShardsWithDifferentSpecsNamesTheDifference) {
+  const std::string small = "study --device cpu --seeds 8 --max-epoch 20 --trace-sample 0 --no-images ";
+  ASSERT_EQ(cli(small + "--math fast --shard 1/2 --out shard-fast").rc, 0);
+  ASSERT_EQ(cli(small + "--math precise --shard 2/2 --out shard-precise").rc, 0);
+  const std::string args = "merge shard-fast shard-precise --out merged-mixed";
+  xorseed::test::expect_one_line_error(
+      cli(args), "merge: 'shard-precise' has a different spec from 'shard-fast' (math: \"precise\" vs \"fast\")",
+      args);
+  EXPECT_FALSE(fs::exists(root_ / "merged-mixed"));
+}
+
 TEST_F(StudyCli, ReplayReproducesTheStudyRow) {
   // Config 3 (sigmoid, lr 2), network 50: compare with the study's networks.csv row.
   const CliRun r = cli("replay --study whole --config 3 --network 50 --no-images --out replay-out " +
