@@ -4,6 +4,10 @@
 
 #include <cuda_runtime.h>
 
+#ifndef XORSEED_CUDA_ARCHITECTURES
+#define XORSEED_CUDA_ARCHITECTURES "the architectures it was configured with"
+#endif
+
 namespace xorseed {
 
 namespace {
@@ -17,6 +21,10 @@ std::string reason_of(cudaError_t status) {
          std::to_string(CUDART_VERSION / 1000) + "." + std::to_string(CUDART_VERSION % 1000 / 10) + ")";
   return r;
 }
+
+// Compiled like every kernel of the library: whether the device can run it tells whether this build
+// holds a kernel image (or PTX to compile) for the device's architecture.
+__global__ void probe_kernel() {}
 
 }  // namespace
 
@@ -38,6 +46,16 @@ CudaDeviceInfo query_cuda_device() {
   if (status == cudaSuccess) status = cudaMemGetInfo(&info.free_bytes, &info.total_bytes);
   if (status != cudaSuccess) {
     info.reason = reason_of(status);
+    cudaGetLastError();
+    return info;
+  }
+  cudaFuncAttributes attributes{};
+  status = cudaFuncGetAttributes(&attributes, probe_kernel);
+  if (status != cudaSuccess) {
+    info.reason = reason_of(status) + "; " + prop.name + " has compute capability " + std::to_string(prop.major) +
+                  "." + std::to_string(prop.minor) + ", this build has kernels for " + XORSEED_CUDA_ARCHITECTURES +
+                  " (rebuild with -DCMAKE_CUDA_ARCHITECTURES=" + std::to_string(prop.major) +
+                  std::to_string(prop.minor) + " or =native)";
     cudaGetLastError();
     return info;
   }
