@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One call on a GPU machine (H100/H200, Ubuntu 24.04, nvcc 13): build (Release, sm_90, images off),
-# run the tests that use the GPU, then tools/gpu-bench.sh, then the CPU-only tests; prints a short
-# table last.
+# run the tests that use the GPU, then tools/gpu-bench.sh, then the main job (tools/run.sh), then the
+# CPU-only tests; prints a short table last.
 # Usage: tools/gpu-check.sh [build-dir]   (default build-gpu)
 #
 # Fitted to the device tool (one command: 600 s; at most 8 files come back from $OUT):
@@ -99,6 +99,15 @@ GPU_BENCH_DEADLINE=$(( deadline - 90 )) OUT="$logs" bash tools/gpu-bench.sh "$bu
 bench_table=$(sed -n '/^| implementation/,$p' "$logs/gpu-bench.log")
 pack
 
+# The main job (tools/run.sh: 3 x 1,000,000 networks, --device auto) on this build, timed. No package
+# setup here (nothing can be installed; configure already found what the build needs).
+t0=$(date +%s)
+XORSEED_SETUP=skip XORSEED_BUILD_DIR=$build_dir run_for 60 bash tools/run.sh --out "$logs/study-out" >"$logs/main-job.log" 2>&1
+main_rc=$?
+main_s=$(( $(date +%s) - t0 ))
+main_table=$(grep -E '^\|' "$logs/main-job.log")
+pack
+
 t0=$(date +%s)
 run_for 5 ctest --test-dir "$build_dir" --output-on-failure -j"$(nproc)" -E "$gpu_tests" >"$logs/ctest-cpu.log" 2>&1
 ctest_cpu_rc=$?
@@ -117,6 +126,9 @@ ctest_rc=$(( ctest_gpu_rc != 0 ? ctest_gpu_rc : ctest_cpu_rc ))
   echo "          CPU: ${summary_cpu:-no ctest summary} (rc=$ctest_cpu_rc, ${cpu_test_s}s; ctest-cpu.log)"
   echo "agreement (measured by the CUDA tests):"
   sed 's/^/  /' "$logs/agreement.txt"
+  echo "main job: tools/run.sh, rc=$main_rc, ${main_s}s (build included; main-job.log, study-out/):"
+  grep -m2 -E '^(device|xorseed study):' "$logs/main-job.log" | sed 's/^/  /'
+  echo "${main_table:-  no table; see main-job.log}"
   echo "bench (median; full: gpu-bench.log, bench_gpu_*.json):"
   echo "${bench_table:-  gpu-bench produced no table; see gpu-bench.log}"
   [ "$logs" != "$out" ] && echo "logs: \$OUT/gpu-check-logs.tar.gz"

@@ -4,7 +4,8 @@
 # lr 0.5, init U(-0.5, 0.5), the four corners, up to 20000 iterations, stop loss 0.002) —
 # 1,000,000 networks per activation (57 s on the 2-core development CPU; a GPU run is not timed yet).
 # The report goes to study-out/ (summary.md, summary.json, plots/). Extra arguments go to
-# xorseed study (e.g. --seeds 2000 --out other-dir).
+# xorseed study (e.g. --seeds 2000 --out other-dir). XORSEED_BUILD_DIR picks the build directory
+# (default build), as for tools/build.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/build.sh >/dev/null
@@ -27,4 +28,4 @@ if ! given --resume && [ -e "$out" ] && [ -n "$(ls -A "$out" 2>/dev/null)" ]; th
   echo "run.sh: moving the previous study in $out to $out.previous"
   rm -rf "$out.previous" && mv "$out" "$out.previous"
 fi
-exec build/xorseed study "${defaults[@]}" "$@"
+exec "${XORSEED_BUILD_DIR:-build}/xorseed" study "${defaults[@]}" "$@"
