@@ -93,7 +93,7 @@ struct Part {
 // writes them into out_dir. Statistics always come from the chunk files: one code path for a
 // whole run, a resumed run and merged shards.
 void assemble(const StudySpec& spec, const std::vector<Part>& parts, const std::string& out_dir,
-              const nlohmann::json& run, bool images, std::FILE* log) {
+              const std::string& csv_path, const nlohmann::json& run, bool images, std::FILE* log) {
   const StudyGrid grid(spec);
   StudySummary summary;
   summary.spec = spec;
@@ -108,7 +108,7 @@ void assemble(const StudySpec& spec, const std::vector<Part>& parts, const std::
     }
   }
   if (spec.per_network) {
-    AtomicStream csv(out_dir + "/networks.csv");
+    AtomicStream csv(csv_path);
     csv.write(networks_csv_header(max_hidden(spec)));
     for (uint32_t id = 0; id < grid.size(); ++id)
       for (const Part& p : parts) {
@@ -127,7 +127,7 @@ void assemble(const StudySpec& spec, const std::vector<Part>& parts, const std::
     for (const auto& p : plots) fmt::print(log, "Saved the figure to: {}\n", p);
   }
   fmt::print(log, "report: {0}/summary.md (and {0}/summary.json{1})\n", out_dir,
-             spec.per_network ? fmt::format(", {}/networks.csv", out_dir) : "");
+             spec.per_network ? ", " + csv_path : "");
 }
 
 nlohmann::json new_state(const StudySpec& spec, int shard_index, int shard_count) {
@@ -173,6 +173,7 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
     throw UsageError(fmt::format("--out: '{}' exists, is not empty and is not a study directory", dir));
   }
   if (!opt.device.empty()) spec.device = opt.device;
+  if (!opt.csv_file.empty()) spec.per_network = true;
   std::string note;
   std::unique_ptr<Trainer> trainer = make_trainer(parse_backend("--device", spec.device), note);
   const bool math_auto = !spec.math;
@@ -314,7 +315,8 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
                         {"note", note},
                         {"summaries", state.value("summaries", "")},
                         {"shard", {{"index", opt.shard_index}, {"count", opt.shard_count}}}};
-  assemble(spec, {Part{dir, state}}, dir, run, opt.images, log);
+  assemble(spec, {Part{dir, state}}, dir, opt.csv_file.empty() ? dir + "/networks.csv" : opt.csv_file, run,
+           opt.images, log);
 }
 
 namespace {
@@ -376,7 +378,7 @@ void merge_studies(const std::vector<std::string>& dirs, const std::string& out_
     summaries.push_back(where);
     if (!where.empty()) all_summaries = all_summaries.empty() || all_summaries == where ? where : "device and host";
   }
-  assemble(spec, ordered, out_dir,
+  assemble(spec, ordered, out_dir, out_dir + "/networks.csv",
            {{"backend", backends[0]}, {"shard_backends", backends}, {"summaries", all_summaries},
             {"shard_summaries", summaries}, {"merged_from", from}},
            images, log);

@@ -18,6 +18,8 @@ struct StudyRunOptions {
   bool shard_given = true;    // false: --resume takes the shard stored in out_dir
   uint64_t max_chunk = 0;     // > 0: at most this many networks per chunk (else the backend's chunk size)
   bool images = true;         // draw DIR/plots/*.png (where the build has the chart module)
+  std::string csv_file;       // non-empty: the per-network rows go to this file instead of DIR/networks.csv
+                              // (implies spec.per_network)
 };
 
 // Runs (or resumes) a study into options.out_dir and writes its summary; progress and the

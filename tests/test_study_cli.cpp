@@ -316,6 +316,16 @@ TEST_F(StudyCli, MergeOfShardsWithDifferentSpecsNamesTheDifference) {
   EXPECT_FALSE(fs::exists(root_ / "merged-mixed"));
 }
 
+// --csv FILE: the per-network rows go to FILE (the same rows as DIR/networks.csv), nothing to DIR.
+TEST_F(StudyCli, CsvFileHoldsThePerNetworkRows) {
+  const CliRun r = cli("study " + study_args() + " --chunk-size 32 --csv rows.csv --out csv-study");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(slurp(root_ / "rows.csv"), slurp(root_ / "whole" / "networks.csv"));
+  EXPECT_FALSE(fs::exists(root_ / "csv-study" / "networks.csv"));
+  EXPECT_NE(r.err.find("rows.csv"), std::string::npos) << r.err;  // the report line names it
+  EXPECT_EQ(stable_summary("csv-study"), stable_summary("whole"));
+}
+
 TEST_F(StudyCli, ReplayReproducesTheStudyRow) {
   // Config 3 (sigmoid, lr 2), network 50: compare with the study's networks.csv row.
   const CliRun r = cli("replay --study whole --config 3 --network 50 --no-images --out replay-out " +
@@ -385,6 +395,7 @@ TEST_F(StudyCli, BadInputExits2WithOneLineAndDamagesNothing) {
       {"study --device reference --precision float --seeds 8 --out x4", "--precision: 'float'"},
       {"study --hidden 0 " + d + " --out x5", "--hidden: '0'"},
       {"study --math quick " + d + " --out x5", "--math: 'quick' is not one of auto, fast, precise"},
+      {"study " + d + " --csv nodir/rows.csv --out x5", "--csv: 'nodir/rows.csv': directory 'nodir' does not exist"},
       {"replay --study notastudy --config 0 --network 0", "is not a study directory"},
       {"replay --study whole --config 4 --network 3", "--config: '4' is out of range"},
       {"replay --study whole --config 0 --network 99", "--network: '99' is out of range; the study has networks 3..98"},

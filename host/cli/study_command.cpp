@@ -1,6 +1,7 @@
 // `xorseed study`: a seed study over a grid of configurations (host/study_spec.hpp documents
 // the list/range syntax and the grid order; README.md "Studies" the whole command).
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,7 +40,7 @@ struct StudyArgs {
   bool per_network = false;
   CLI::Option* per_network_opt = nullptr;
   CLI::Option* shard_opt = nullptr;
-  std::string spec_file, device, out = "study-out", shard = "1/1";
+  std::string spec_file, device, out = "study-out", shard = "1/1", csv;
   uint64_t chunk_size = 0;
   bool resume = false, no_images = false;
 };
@@ -72,6 +73,14 @@ void run(const StudyArgs& a) {
   opt.shard_given = a.shard_opt->count() > 0;
   opt.max_chunk = a.chunk_size;
   opt.images = !a.no_images;
+  if (!a.csv.empty()) {
+    const std::filesystem::path parent = std::filesystem::path(a.csv).parent_path();
+    if (!parent.empty() && !std::filesystem::is_directory(parent))
+      throw UsageError(fmt::format("--csv: '{}': directory '{}' does not exist", a.csv, parent.string()));
+    if (std::filesystem::is_directory(a.csv))
+      throw UsageError(fmt::format("--csv: '{}' is a directory; name a file", a.csv));
+    opt.csv_file = a.csv;
+  }
   run_study(spec, opt, stderr);
 }
 
@@ -107,6 +116,8 @@ void add_study_command(CLI::App& app) {
     args->options[k] = cmd->add_option(names, args->values[k], help[k])->type_name(type);
   }
   args->per_network_opt = cmd->add_flag("--per-network", args->per_network, "also write networks.csv (one row per network)");
+  cmd->add_option("--csv", args->csv, "write the per-network rows to FILE instead of DIR/networks.csv (implies --per-network)")
+      ->type_name("FILE");
   cmd->add_option("--spec", args->spec_file, "read the study from a JSON spec (e.g. a previous DIR/spec.json)")->type_name("FILE");
   cmd->add_option("--device", args->device, "auto, cuda, cuda-blas, cpu, reference (default: the spec's, auto)")->type_name("NAME");
   cmd->add_option("--out", args->out, "output directory (default study-out)")->type_name("DIR");
