@@ -84,6 +84,16 @@ std::string chunk_file(const std::string& dir, uint32_t id, uint64_t seq, const 
 std::string config_file(const std::string& dir, uint32_t id) { return fmt::format("{}/configs/c{}.json", dir, id); }
 
 // One study directory's contribution: its state and its shard index (0 for none).
+// "key: A vs B" for the first key whose value differs between two specs (spec.json objects).
+std::string first_difference(const nlohmann::json& a, const nlohmann::json& b) {
+  for (const auto& [key, value] : a.items())
+    if (!b.contains(key) || b.at(key) != value)
+      return fmt::format("{}: {} vs {}", key, value.dump(), b.contains(key) ? b.at(key).dump() : "absent");
+  for (const auto& [key, value] : b.items())
+    if (!a.contains(key)) return fmt::format("{}: absent vs {}", key, value.dump());
+  return "no key differs";
+}
+
 struct Part {
   std::string dir;
   nlohmann::json state;
@@ -181,9 +191,9 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
   const StudyGrid grid(spec);
   if (opt.resume) {
     if (state.at("spec") != spec_to_json(spec))
-      throw UsageError(fmt::format("--resume: the spec differs from the one of the study in '{}' (see its "
+      throw UsageError(fmt::format("--resume: the spec differs from the one of the study in '{}' ({}; see its "
                                    "spec.json); rerun with --spec {}/spec.json or use another --out",
-                                   dir, dir));
+                                   dir, first_difference(spec_to_json(spec), state.at("spec")), dir));
     const auto& sh = state.at("shard");
     if (sh.at("index").get<int>() != opt.shard_index || sh.at("count").get<int>() != opt.shard_count)
       throw UsageError(fmt::format("--shard: '{}/{}' differs from the study's shard {}/{} in '{}'", opt.shard_index,
@@ -318,20 +328,6 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
   assemble(spec, {Part{dir, state}}, dir, opt.csv_file.empty() ? dir + "/networks.csv" : opt.csv_file, run,
            opt.images, log);
 }
-
-namespace {
-
-// "key: A vs B" for the first key whose value differs between two specs (spec.json objects).
-std::string first_difference(const nlohmann::json& a, const nlohmann::json& b) {
-  for (const auto& [key, value] : a.items())
-    if (!b.contains(key) || b.at(key) != value)
-      return fmt::format("{}: {} vs {}", key, value.dump(), b.contains(key) ? b.at(key).dump() : "absent");
-  for (const auto& [key, value] : b.items())
-    if (!a.contains(key)) return fmt::format("{}: absent vs {}", key, value.dump());
-  return "no key differs";
-}
-
-}  // namespace
 
 void merge_studies(const std::vector<std::string>& dirs, const std::string& out_dir, bool images, std::FILE* log) {
   if (dirs.empty()) throw UsageError("merge: name the shard directories to merge");

@@ -205,6 +205,7 @@ TEST_F(StudyCli, ResumeAfterAKillEqualsAnUninterruptedRun) {
   const CliRun wrong = cli("study --seeds 50 " + device_args() + " --out resumed --resume");
   EXPECT_EQ(wrong.rc, 2);
   EXPECT_NE(wrong.err.find("--resume: the spec differs"), std::string::npos) << wrong.err;
+  EXPECT_NE(wrong.err.find("(first_network: 0 vs 3; see its spec.json)"), std::string::npos) << wrong.err;
   EXPECT_EQ(snapshot("resumed"), before);
   // Resume without repeating the spec (taken from the directory), with a different chunk size.
   const CliRun resumed = cli("study --resume --out resumed --chunk-size 50");
