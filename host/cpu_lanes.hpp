@@ -14,6 +14,7 @@
 
 #include "../kernels/network_step.hpp"
 #include "cpu_pack.hpp"
+#include "kernel_views.hpp"
 #include "trainer.hpp"
 
 namespace xorseed {
@@ -46,25 +47,6 @@ struct LaneShape<T, Isa::sse2> {  // 4 x 128 bits (16 xmm registers): 16 floats 
 };
 template <class T, Isa I>
 using Lanes = typename LaneShape<T, I>::type;
-
-// Writes network i's outcome (and, with keep_params, its final parameters) into out.
-template <class T, int H>
-void write_outcome(OutcomeBatch& out, size_t i, bool keep_params, const NetworkOutcome<T>& o, const Net<T, H>& p) {
-  out.iterations[i] = o.iterations;
-  out.final_loss[i] = o.final_loss;
-  out.converged[i] = o.converged;
-  out.diverged[i] = o.diverged;
-  out.correct[i] = static_cast<uint8_t>(o.correct);
-  for (int k = 0; k < 4; ++k) out.predictions[4 * i + k] = o.predictions[k];
-  out.rmse[i] = o.rmse;
-  out.cos_initial[i] = o.cos_initial;
-  out.cos_final[i] = o.cos_final;
-  if (keep_params) {
-    T flat[4 * H + 1];
-    store_params(p, flat);
-    for (int k = 0; k < 4 * H + 1; ++k) out.params[i * (4 * H + 1) + k] = flat[k];
-  }
-}
 
 // Hands out the networks of a batch, one at a time, to every lane of every thread.
 struct NetworkQueue {
@@ -145,6 +127,7 @@ void train_lanes(const StepConfig& c, T stop, T step, const BatchSpec& spec, Net
   using M = decltype(P(0) < P(0));
   using Ops = MathOps<Math, P>;
 
+  const OutcomeArrays arrays = arrays_of(out, spec.keep_params);
   Net<P, H> p;
   CornerBatch<T> corners;
   T cos_initial[L];
@@ -183,9 +166,9 @@ void train_lanes(const StepConfig& c, T stop, T step, const BatchSpec& spec, Net
     }
     n.bo = lane(p.bo, l);
     NetworkOutcome<T> o;
-    o.cos_initial = cos_initial[l];
     finish_network<PreciseMath>(c, stop, n, iterations, last_loss, corners, o);
-    write_outcome(out, index[l], spec.keep_params, o, n);
+    write_outcome(arrays, index[l], o, n);  // kernels/outcome_arrays.hpp, as the GPU's evaluate pass
+    out.cos_initial[index[l]] = cos_initial[l];
   };
 
   for (int l = 0; l < L; ++l) {
