@@ -26,17 +26,7 @@ class ReferenceTrainer final : public Trainer {
     out.resize(spec.count, spec.config.hidden, spec.keep_params);
     for (uint64_t i = 0; i < spec.count; ++i) {
       const NetworkId id{spec.seed, spec.config_id, spec.first_network + i};
-      const Outcome o = reference_train(spec.config, id).outcome;
-      out.iterations[i] = o.iterations;
-      out.final_loss[i] = o.final_loss;
-      out.converged[i] = o.converged;
-      out.diverged[i] = o.diverged;
-      out.correct[i] = static_cast<uint8_t>(o.accuracy * 4 + 0.5);
-      for (int k = 0; k < 4; ++k) out.predictions[4 * i + k] = o.predictions[k];
-      out.rmse[i] = o.rmse;
-      out.cos_initial[i] = o.cos_initial;
-      out.cos_final[i] = o.cos_final;
-      if (spec.keep_params) std::copy(o.params.begin(), o.params.end(), out.params.begin() + i * o.params.size());
+      out.set(i, reference_train(spec.config, id).outcome);
     }
   }
 };

@@ -1,5 +1,7 @@
 #include "trainer.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "usage_error.hpp"
@@ -57,6 +59,19 @@ void OutcomeBatch::resize(size_t n, int hidden_width, bool with_params) {
   cos_initial.assign(n, 0.0);
   cos_final.assign(n, 0.0);
   params.assign(with_params ? n * static_cast<size_t>(4 * hidden_width + 1) : 0, 0.0);
+}
+
+void OutcomeBatch::set(size_t i, const Outcome& o) {
+  iterations[i] = o.iterations;
+  final_loss[i] = o.final_loss;
+  converged[i] = o.converged;
+  diverged[i] = o.diverged;
+  correct[i] = static_cast<uint8_t>(o.accuracy * 4 + 0.5);
+  for (int k = 0; k < 4; ++k) predictions[4 * i + k] = o.predictions[k];
+  rmse[i] = o.rmse;
+  cos_initial[i] = o.cos_initial;
+  cos_final[i] = o.cos_final;
+  if (!params.empty()) std::copy(o.params.begin(), o.params.end(), params.begin() + i * o.params.size());
 }
 
 Outcome OutcomeBatch::at(size_t i) const {

@@ -61,6 +61,7 @@ struct OutcomeBatch {
   size_t size() const { return iterations.size(); }
   void resize(size_t n, int hidden_width, bool with_params);
   Outcome at(size_t i) const;          // one row as an Outcome
+  void set(size_t i, const Outcome& o);  // row i from an Outcome (params only where kept)
 };
 
 class Trainer {
