@@ -33,12 +33,9 @@ inline std::string cuda_skip_reason() {
     if (!why.empty()) GTEST_SKIP() << why;                \
   } while (0)
 
-// Trains networks first .. first + count - 1 of configuration config_id on `backend`.
-inline OutcomeBatch train_on(Backend backend, const NetworkConfig& config, uint64_t seed, uint32_t config_id,
-                             uint64_t first, uint64_t count, Precision precision, MathMode math = MathMode::precise,
-                             bool keep_params = true) {
-  std::string note;
-  auto trainer = make_trainer(backend, note);
+// Networks first .. first + count - 1 of configuration config_id, as a backend's batch.
+inline BatchSpec batch_spec_of(const NetworkConfig& config, uint64_t seed, uint32_t config_id, uint64_t first,
+                               uint64_t count, Precision precision, MathMode math, bool keep_params) {
   BatchSpec spec;
   spec.config = config;
   spec.seed = seed;
@@ -48,6 +45,16 @@ inline OutcomeBatch train_on(Backend backend, const NetworkConfig& config, uint6
   spec.precision = precision;
   spec.math = math;
   spec.keep_params = keep_params;
+  return spec;
+}
+
+// Trains networks first .. first + count - 1 of configuration config_id on `backend`.
+inline OutcomeBatch train_on(Backend backend, const NetworkConfig& config, uint64_t seed, uint32_t config_id,
+                             uint64_t first, uint64_t count, Precision precision, MathMode math = MathMode::precise,
+                             bool keep_params = true) {
+  std::string note;
+  auto trainer = make_trainer(backend, note);
+  const BatchSpec spec = batch_spec_of(config, seed, config_id, first, count, precision, math, keep_params);
   OutcomeBatch out;
   trainer->train(spec, out);
   return out;

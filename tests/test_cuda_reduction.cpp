@@ -17,7 +17,7 @@
 #include "host/study_runner.hpp"
 #include "host/study_stats.hpp"
 #include "host/trainer.hpp"
-#include "agreement_util.hpp"  // SKIP_WITHOUT_CUDA
+#include "agreement_util.hpp"  // SKIP_WITHOUT_CUDA, batch_spec_of
 #include "cli_run.hpp"         // stable_summary
 
 namespace xorseed {
@@ -25,17 +25,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Networks first .. first + count - 1 of configuration 2 (study seed 31), summaries only.
 BatchSpec spec_of(const NetworkConfig& config, uint64_t first, uint64_t count, Precision precision, MathMode math) {
-  BatchSpec s;
-  s.config = config;
-  s.seed = 31;
-  s.config_id = 2;
-  s.first_network = first;
-  s.count = count;
-  s.precision = precision;
-  s.math = math;
-  s.keep_params = false;
-  return s;
+  return batch_spec_of(config, 31, 2, first, count, precision, math, false);
 }
 
 TEST(CudaReduction, DeviceSummaryEqualsHostReductionOfTheSameChunk) {
