@@ -22,8 +22,8 @@
 
 #include <string>
 
-#include "host/kernel_views.hpp"
-#include "host/trainer.hpp"
+#include "host/backends/kernel_views.hpp"
+#include "host/backends/trainer.hpp"
 #if defined(XORSEED_HAVE_CUDA)
 #include "kernels/device_info.hpp"
 #include "kernels/fused_trainer.hpp"

@@ -1,5 +1,4 @@
-// The activation and target enums every backend shares, the targets (used everywhere), and the
-// four activations with their derivatives taken from the activation's *output* s in plain scalar
+// The targets (used everywhere) and the four activations with their derivatives taken from the activation's *output* s in plain scalar
 // form for the Eigen reference (and, on the device, for the cuda-blas backend's elementwise kernels,
 // precise math only). The fused and cpu backends evaluate the same formulas through
 // kernels/network_step.hpp (activate_v / derivative_v, with the math policy's exp, tanh and
@@ -9,15 +8,10 @@
 #include <cmath>
 #include <cstdint>
 
-#include "hd.hpp"
+#include "core/network_config.hpp"
+#include "kernels/hd.hpp"
 
 namespace xorseed {
-
-enum class Activation : uint8_t { identity = 0, relu = 1, sigmoid = 2, tanh = 3 };
-enum class Target : uint8_t { bilinear = 0, trig = 1 };
-
-constexpr int kMaxBatch = 64;  // the largest random mini-batch (B != 4); the reference has no limit
-constexpr double kLeakySlope = 0.01;  // the seed's ReLU is leaky: x > 0 ? x : 0.01 x
 
 template <typename T>
 XS_HD T activate(Activation a, T x) {

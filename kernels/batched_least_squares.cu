@@ -1,12 +1,12 @@
 // Batched least squares on the GPU with cublasDgelsBatched (QR, A overwritten, the solution in
-// the first cols rows of each right-hand side). CPU counterpart: host/batched_least_squares_cpu.cpp.
+// the first cols rows of each right-hand side). CPU counterpart: host/regression/batched_least_squares_cpu.cpp.
 #include <cublas_v2.h>
 
 #include <stdexcept>
 #include <string>
 
-#include "batched_least_squares.hpp"
-#include "cuda_check.hpp"
+#include "kernels/batched_least_squares.hpp"
+#include "kernels/cuda_check.hpp"
 
 namespace xorseed {
 namespace {

@@ -44,13 +44,13 @@
 #include <cmath>
 #include <string>
 
-#include "cuda_blas_trainer.hpp"
-#include "cuda_check.hpp"
-#include "network_init.hpp"
-#include "device_outcomes.cuh"
-#include "network_step.hpp"  // stop_threshold<T>() only: the float boundary every backend shares
-#include "../host/network_config.hpp"
-#include "../host/outcome.hpp"
+#include "kernels/cuda_blas_trainer.hpp"
+#include "kernels/cuda_check.hpp"
+#include "kernels/network_init.hpp"
+#include "kernels/device_outcomes.cuh"
+#include "kernels/network_step.hpp"  // stop_threshold<T>() only: the float boundary every backend shares
+#include "core/network_config.hpp"
+#include "core/outcome.hpp"
 
 namespace xorseed {
 

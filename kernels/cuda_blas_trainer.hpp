@@ -10,7 +10,7 @@
 //
 // Runs what the Trainer interface allows: T in {float, double}, every activation pair, both
 // targets, H 1..16, the corners or B 1..64 random points. Precise math only (IEEE expf/tanhf and
-// division); host/cuda_blas_backend.cpp turns --math fast into a UsageError.
+// division); host/backends/cuda_blas_backend.cpp turns --math fast into a UsageError.
 //
 // Device memory per network, s = sizeof(T) (see blas_bytes_per_network):
 //   parameters and gradients 2 (4H + 1) s; hidden activations and hidden deltas 2 H B s; output
@@ -22,8 +22,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "activation.hpp"
-#include "outcome_arrays.hpp"
+#include "kernels/activation.hpp"
+#include "kernels/outcome_arrays.hpp"
 
 namespace xorseed {
 
@@ -44,7 +44,7 @@ struct BlasRequest {
 using BlasHostOutputs = OutcomeArrays;
 
 // The widths and mini-batches the kernels are sized for (the interface's limits: kMaxHidden and
-// kMaxBatch in host/network_config.hpp).
+// kMaxBatch in core/network_config.hpp).
 constexpr int kBlasMaxHidden = 16;
 constexpr int kBlasMaxBatch = 64;
 

@@ -1,4 +1,4 @@
-#include "device_info.hpp"
+#include "kernels/device_info.hpp"
 
 #include <string>
 

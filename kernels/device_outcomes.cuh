@@ -8,8 +8,8 @@
 
 #include <cuda_runtime.h>
 
-#include "cuda_check.hpp"
-#include "outcome_arrays.hpp"
+#include "kernels/cuda_check.hpp"
+#include "kernels/outcome_arrays.hpp"
 
 namespace xorseed {
 

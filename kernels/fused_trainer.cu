@@ -9,11 +9,11 @@
 // issue-bound by orders of magnitude.
 #include <algorithm>
 
-#include "cuda_check.hpp"
-#include "fused_trainer.hpp"
-#include "lane_refill.hpp"
-#include "device_outcomes.cuh"
-#include "outcome_reduction.hpp"
+#include "kernels/cuda_check.hpp"
+#include "kernels/fused_trainer.hpp"
+#include "kernels/lane_refill.hpp"
+#include "kernels/device_outcomes.cuh"
+#include "kernels/outcome_reduction.hpp"
 
 namespace xorseed {
 

@@ -5,7 +5,7 @@
 // CPU batch backend; float sigmoid/sigmoid on the corners runs its tanh form (the fewest instructions).
 //
 // Compile-time shapes: T in {float, double} x H in {1, 2, 3, 4, 8} x math {precise, fast} (double fast =
-// double precise); fused_train() is the one runtime dispatch. host/cuda_backend.cpp wraps this in the
+// double precise); fused_train() is the one runtime dispatch. host/backends/cuda_backend.cpp wraps this in the
 // Trainer interface and turns unsupported widths into a UsageError naming --hidden.
 //
 // Device memory per network: the outcome arrays (iterations 4 + final_loss 8 + converged 1 + diverged 1
@@ -18,7 +18,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "outcome_arrays.hpp"
+#include "kernels/outcome_arrays.hpp"
 
 namespace xorseed {
 
@@ -74,7 +74,7 @@ uint64_t fused_reduced_chunk_networks(int hidden, bool f64);
 
 // Trains req.count networks like fused_train, but reduces each device chunk's outcomes on the device
 // (Thrust) and copies back only their counts: no per-network row leaves the device, and device memory
-// is bounded by the chunk. req.keep_params is ignored. params: host/study_reduce.hpp's stats_params.
+// is bounded by the chunk. req.keep_params is ignored. params: host/study/study_reduce.hpp's stats_params.
 // Throws CudaError on any CUDA failure.
 OutcomeSummary fused_train_reduced(const FusedRequest& req, const StatsParams& params);
 

@@ -1,7 +1,7 @@
 // Lane refill: each lane (one CUDA thread) trains one network at a time and, when that network stops,
 // takes the next network index from a shared counter, so a warp never idles while one lane's network runs
 // on (early stopping makes networks' lengths differ by 10x and more). The host simulates the same lanes
-// in tests/test_lane_refill.cpp; host/cpu_backend.cpp does the same across SIMD lanes.
+// in tests/test_lane_refill.cpp; host/backends/cpu/cpu_backend.cpp does the same across SIMD lanes.
 //
 // A chunk of `count` networks (network first_network + i at index i) runs in three passes, each a plain
 // per-network or per-lane function here, compiled for the host and the device:
@@ -15,8 +15,8 @@
 #pragma once
 #include <cstdint>
 
-#include "network_step.hpp"
-#include "outcome_arrays.hpp"
+#include "kernels/network_step.hpp"
+#include "kernels/outcome_arrays.hpp"
 
 namespace xorseed {
 

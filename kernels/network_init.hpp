@@ -13,8 +13,8 @@
 #pragma once
 #include <cstdint>
 
-#include "hd.hpp"
-#include "philox.hpp"
+#include "kernels/hd.hpp"
+#include "kernels/philox.hpp"
 
 namespace xorseed {
 

@@ -1,6 +1,6 @@
 // The per-network math of DESIGN.md ("Semantics of one network"), written once for every runner:
 //   - the CUDA fused kernel (kernels/fused_trainer.cu): V = T = float or double, one thread = one network;
-//   - the CPU batch backend (host/cpu_backend.cpp): V = a pack of 16 floats / 8 doubles, one SIMD lane =
+//   - the CPU batch backend (host/backends/cpu/cpu_backend.cpp): V = a pack of 16 floats / 8 doubles, one SIMD lane =
 //     one network, with the same functions instantiated on the pack type;
 //   - the scalar host path (tests, tails of batches): V = T.
 // The Eigen reference (reference/reference_trainer.cpp) is the independent oracle for all of them.
@@ -12,7 +12,7 @@
 // Math policy (a template parameter, `Math`): PreciseMath = std::exp / std::tanh and IEEE division;
 // FastMath = on the device in float __expf, tanh.approx.f32 (inline PTX) and __fdividef; on the host
 // (scalar) identical to PreciseMath; the CPU batch backend's packs use a vectorisable polynomial exp
-// in fast mode (host/cpu_backend.cpp documents its error). Double has no fast device intrinsics:
+// in fast mode (host/backends/cpu/cpu_backend.cpp documents its error). Double has no fast device intrinsics:
 // FastMath<double> = PreciseMath<double>.
 //
 // Napkin math (2-2-1, corners, float): per sample 2 hidden pre-activations (4 FADD/FMA), 3
@@ -23,9 +23,10 @@
 #include <cmath>
 #include <cstdint>
 
-#include "activation.hpp"
-#include "hd.hpp"
-#include "network_init.hpp"
+#include "core/outcome.hpp"
+#include "kernels/activation.hpp"
+#include "kernels/hd.hpp"
+#include "kernels/network_init.hpp"
 
 namespace xorseed {
 
@@ -48,9 +49,6 @@ namespace xorseed {
 #else
 #define XS_UNROLL
 #endif
-
-// A corner counts as correct when err = (t - y)^2 / 2 < 0.05 (host/outcome.hpp, kCornerErrorThreshold).
-constexpr double kCornerErrorLimit = 0.05;
 
 struct PreciseMath {
   static constexpr const char* name = "precise";
@@ -412,7 +410,7 @@ XS_UNROLL
   for (int k = 0; k < 4; ++k) {
     const T d = corners.t[k] - out.predictions[k];
     const T err = T(0.5) * (d * d);
-    if (err < T(kCornerErrorLimit)) ++correct;
+    if (err < T(kCornerErrorThreshold)) ++correct;
     err_sum = err_sum + err;
   }
   out.correct = correct;

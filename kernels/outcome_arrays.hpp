@@ -1,11 +1,11 @@
 // OutcomeArrays: the per-network outcome fields as a structure of arrays, network first + i at index i.
 // The same plain pointers describe the device buffers of the fused trainer and the host arrays of an
-// OutcomeBatch (host/trainer.hpp) they are copied into.
+// OutcomeBatch (host/backends/trainer.hpp) they are copied into.
 #pragma once
 #include <cstdint>
 
-#include "hd.hpp"
-#include "network_step.hpp"
+#include "kernels/hd.hpp"
+#include "kernels/network_step.hpp"
 
 namespace xorseed {
 

@@ -6,8 +6,8 @@
 #include <thrust/system/cuda/execution_policy.h>
 #include <thrust/system_error.h>
 
-#include "cuda_check.hpp"
-#include "outcome_reduction.cuh"
+#include "kernels/cuda_check.hpp"
+#include "kernels/outcome_reduction.cuh"
 
 namespace xorseed {
 

@@ -1,7 +1,7 @@
 // The reduction of a chunk of outcomes to an OutcomeSummary, written once with Thrust algorithms
 // over an execution policy, so that the same code runs on the device (thrust::cuda::par,
 // kernels/outcome_reduction.cu) and on the host (thrust::cpp::par, compiled by g++ in
-// tests/test_outcome_reduction_host.cpp, which checks it against host/study_reduce.cpp exactly).
+// tests/test_outcome_reduction_host.cpp, which checks it against host/study/study_reduce.cpp exactly).
 // Per network it uses only kernels/outcome_stats.hpp, the functions the host reduction uses too.
 //
 //   1. transform_reduce: each network -> a one-hot OutcomeCounts (converged, iterations run, failure
@@ -33,8 +33,8 @@
 #include <thrust/sort.h>
 #include <thrust/transform_reduce.h>
 
-#include "outcome_reduction.hpp"
-#include "outcome_stats.hpp"
+#include "kernels/outcome_reduction.hpp"
+#include "kernels/outcome_stats.hpp"
 
 namespace xorseed {
 

@@ -1,7 +1,7 @@
 // A chunk of outcomes reduced to a study's counts without copying per-network rows anywhere:
 // the algorithm is kernels/outcome_reduction.cuh (Thrust, a template over the execution policy),
 // instantiated for the device in kernels/outcome_reduction.cu (DeviceOutcomeReducer) and for the
-// host's cpp system in tests/test_outcome_reduction_host.cpp, which holds it to host/study_reduce.cpp.
+// host's cpp system in tests/test_outcome_reduction_host.cpp, which holds it to host/study/study_reduce.cpp.
 // Plain C++: g++ and nvcc both include this header.
 #pragma once
 #include <algorithm>
@@ -10,12 +10,12 @@
 #include <utility>
 #include <vector>
 
-#include "outcome_stats.hpp"
+#include "kernels/outcome_stats.hpp"
 
 namespace xorseed {
 
-// The counts of a chunk, in the shape of host/study_stats.hpp's ConfigStats (which
-// host/study_reduce.cpp's stats_from_summary fills from it).
+// The counts of a chunk, in the shape of host/study/study_stats.hpp's ConfigStats (which
+// host/study/study_reduce.cpp's stats_from_summary fills from it).
 struct OutcomeSummary {
   uint64_t networks = 0, converged = 0, network_iterations = 0;
   std::array<uint64_t, kFailureClassCount> classes{};

@@ -1,17 +1,17 @@
 // What a seed study counts of one network's outcome, defined once for every reduction: the host's
-// (host/study_reduce.cpp, all cores) and the device's (kernels/outcome_reduction.cuh, Thrust). g++
+// (host/study/study_reduce.cpp, all cores) and the device's (kernels/outcome_reduction.cuh, Thrust). g++
 // and nvcc compile the same functions (XS_HD), so a summary is the same whichever side reduced it.
 //
 // Only comparisons, subtractions and single products appear below (no a * b + c that a compiler
 // could contract into an FMA, no libm call), so host and device round identically. The loss-bin
-// edges are powers of ten computed once on the host (host/study_reduce.cpp, stats_params) and
+// edges are powers of ten computed once on the host (host/study/study_reduce.cpp, stats_params) and
 // shipped to the device in StatsParams, for the same reason: a device log10 may differ from glibc's
 // by an ulp and move a loss that lies on an edge into the neighbouring bin.
 #pragma once
 #include <cstdint>
 
-#include "../host/outcome.hpp"
-#include "hd.hpp"
+#include "core/outcome.hpp"
+#include "kernels/hd.hpp"
 
 namespace xorseed {
 

@@ -4,7 +4,7 @@
 #pragma once
 #include <cstdint>
 
-#include "hd.hpp"
+#include "kernels/hd.hpp"
 
 namespace xorseed {
 

@@ -1,10 +1,11 @@
-#include "reference_trainer.hpp"
+#include "reference/reference_trainer.hpp"
 
 #include <cmath>
 
 #include <Eigen/Dense>
 
-#include "../kernels/network_init.hpp"
+#include "kernels/network_init.hpp"
+#include "kernels/activation.hpp"
 
 namespace xorseed {
 

@@ -4,8 +4,8 @@
 #pragma once
 #include <vector>
 
-#include "../host/network_config.hpp"
-#include "../host/outcome.hpp"
+#include "core/network_config.hpp"
+#include "core/outcome.hpp"
 
 namespace xorseed {
 

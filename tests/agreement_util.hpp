@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "host/trainer.hpp"
+#include "host/backends/trainer.hpp"
 #include "reference/reference_trainer.hpp"
 #if defined(XORSEED_HAVE_CUDA)
 #include "kernels/device_info.hpp"

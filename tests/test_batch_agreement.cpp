@@ -1,4 +1,4 @@
-// The CPU batch backend (host/cpu_backend.cpp) and the scalar per-network runner the CUDA kernel
+// The CPU batch backend (host/backends/cpu/cpu_backend.cpp) and the scalar per-network runner the CUDA kernel
 // executes (kernels/network_step.hpp: train_network) against the Eigen reference.
 #include <gtest/gtest.h>
 
@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "host/trainer.hpp"
-#include "host/usage_error.hpp"
+#include "host/backends/trainer.hpp"
+#include "core/usage_error.hpp"
 #include "kernels/network_step.hpp"
 #include "reference/reference_trainer.hpp"
-#include "agreement_util.hpp"
+#include "tests/agreement_util.hpp"
 
 namespace xorseed {
 namespace {

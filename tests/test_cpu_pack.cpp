@@ -1,4 +1,4 @@
-// The cpu backend's pack math (host/cpu_pack.hpp): precise mode's exp and tanh against the
+// The cpu backend's pack math (host/backends/cpu/cpu_pack.hpp): precise mode's exp and tanh against the
 // correctly rounded result over the whole float range that matters, with special values; the
 // vectorised exp of fast mode against libm, its documented clamping, and NaN propagation; Pair.
 #include <gtest/gtest.h>
@@ -9,7 +9,7 @@
 #include <cstring>
 #include <limits>
 
-#include "host/cpu_pack.hpp"
+#include "host/backends/cpu/cpu_pack.hpp"
 
 namespace xorseed {
 namespace {

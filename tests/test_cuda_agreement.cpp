@@ -7,10 +7,10 @@
 #include <cstdio>
 #include <string>
 
-#include "host/trainer.hpp"
-#include "host/usage_error.hpp"
+#include "host/backends/trainer.hpp"
+#include "core/usage_error.hpp"
 #include "reference/reference_trainer.hpp"
-#include "agreement_util.hpp"
+#include "tests/agreement_util.hpp"
 #if defined(XORSEED_HAVE_CUDA)
 #include "kernels/device_info.hpp"
 #endif

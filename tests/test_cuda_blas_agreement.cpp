@@ -17,12 +17,12 @@
 #include <string>
 #include <utility>
 
-#include "host/kernel_views.hpp"
-#include "host/trainer.hpp"
-#include "host/usage_error.hpp"
+#include "host/backends/kernel_views.hpp"
+#include "host/backends/trainer.hpp"
+#include "core/usage_error.hpp"
 #include "reference/reference_trainer.hpp"
-#include "agreement_util.hpp"
-#include "cli_run.hpp"
+#include "tests/agreement_util.hpp"
+#include "tests/cli_run.hpp"
 #if defined(XORSEED_HAVE_CUDA)
 #include "kernels/cuda_blas_trainer.hpp"
 #include "kernels/device_info.hpp"

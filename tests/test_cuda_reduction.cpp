@@ -13,12 +13,12 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
-#include "host/study_reduce.hpp"
-#include "host/study_runner.hpp"
-#include "host/study_stats.hpp"
-#include "host/trainer.hpp"
-#include "agreement_util.hpp"  // SKIP_WITHOUT_CUDA, batch_spec_of
-#include "cli_run.hpp"         // stable_summary
+#include "host/study/study_reduce.hpp"
+#include "host/study/study_runner.hpp"
+#include "host/study/study_stats.hpp"
+#include "host/backends/trainer.hpp"
+#include "tests/agreement_util.hpp"  // SKIP_WITHOUT_CUDA, batch_spec_of
+#include "tests/cli_run.hpp"         // stable_summary
 
 namespace xorseed {
 namespace {
@@ -62,8 +62,9 @@ TEST(CudaReduction, DeviceSummaryEqualsHostReductionOfTheSameChunk) {
     OutcomeBatch batch;
     trainer->train(spec, batch);
     const ConfigStats host = reduce_chunk(batch, c, spec.config_id, false, c.hidden).stats;
-    ConfigStats device;
-    ASSERT_TRUE(trainer->train_reduced(spec, device));
+    OutcomeSummary summary;
+    ASSERT_TRUE(trainer->train_reduced(spec, stats_params(c), summary));
+    const ConfigStats device = stats_from_summary(summary);
     EXPECT_EQ(device.to_json(), host.to_json()) << activation_name(k.hidden) << "/" << activation_name(k.output);
     std::printf("%s/%s H=%d: %llu solved, %llu diverged of %llu; device summary == host summary\n",
                 activation_name(k.hidden), activation_name(k.output), k.hidden_width,
@@ -83,8 +84,9 @@ TEST(CudaReduction, ZeroAndOneNetwork) {
     const BatchSpec spec = spec_of(c, 5, n, Precision::f32, MathMode::precise);
     OutcomeBatch batch;
     trainer->train(spec, batch);
-    ConfigStats device;
-    ASSERT_TRUE(trainer->train_reduced(spec, device));
+    OutcomeSummary summary;
+    ASSERT_TRUE(trainer->train_reduced(spec, stats_params(c), summary));
+    const ConfigStats device = stats_from_summary(summary);
     EXPECT_EQ(device.to_json(), reduce_chunk(batch, c, spec.config_id, false, c.hidden).stats.to_json());
   }
 }

@@ -5,9 +5,9 @@
 
 #include <cmath>
 
-#include "image_files.hpp"
+#include "tests/image_files.hpp"
 #ifdef XORSEED_HAVE_IMAGES
-#include "host/images/chart.hpp"
+#include "host/images/cairo/chart.hpp"
 #endif
 
 namespace xorseed {

@@ -6,12 +6,12 @@
 #include <cmath>
 #include <memory>
 
-#include "host/surface_images.hpp"
-#include "image_files.hpp"
+#include "host/images/surface_images.hpp"
+#include "tests/image_files.hpp"
 #ifdef XORSEED_HAVE_IMAGES
-#include "host/images/colormap.hpp"
-#include "host/images/gif_writer.hpp"
-#include "host/images/surface.hpp"
+#include "host/images/cairo/colormap.hpp"
+#include "host/images/cairo/gif_writer.hpp"
+#include "host/images/cairo/surface.hpp"
 #endif
 
 namespace xorseed {

@@ -6,8 +6,8 @@
 #include <chrono>
 #include <filesystem>
 
-#include "host/train_images.hpp"
-#include "image_files.hpp"
+#include "host/images/train_images.hpp"
+#include "tests/image_files.hpp"
 
 namespace xorseed {
 namespace {

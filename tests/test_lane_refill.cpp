@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "agreement_util.hpp"
+#include "tests/agreement_util.hpp"
 #include "kernels/lane_refill.hpp"
-#include "host/kernel_views.hpp"
+#include "host/backends/kernel_views.hpp"
 #include "kernels/network_step.hpp"
 #include "reference/reference_trainer.hpp"
 

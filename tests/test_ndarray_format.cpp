@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "host/ndarray_format.hpp"
+#include "host/report/ndarray_format.hpp"
 
 namespace xorseed {
 namespace {

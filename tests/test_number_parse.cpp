@@ -3,8 +3,8 @@
 
 #include <cmath>
 
-#include "host/number_parse.hpp"
-#include "usage_error_of.hpp"
+#include "core/number_parse.hpp"
+#include "tests/usage_error_of.hpp"
 
 namespace xorseed {
 namespace {

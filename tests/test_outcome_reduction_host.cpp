@@ -1,5 +1,5 @@
 // The device reduction's algorithm (kernels/outcome_reduction.cuh, Thrust), instantiated here for
-// the host with thrust::cpp::par and compiled by the host compiler, against host/study_reduce.cpp's
+// the host with thrust::cpp::par and compiled by the host compiler, against host/study/study_reduce.cpp's
 // reduce_chunk: the same ConfigStats, exactly, on batches built to hit every class and every edge.
 // This TU alone is built with THRUST_DEVICE_SYSTEM=CPP and the CCCL headers (CMakeLists.txt); a build
 // without them leaves it out. The device instantiation itself is checked in tests/test_cuda_reduction.cpp.
@@ -13,9 +13,10 @@
 
 #include <thrust/system/cpp/execution_policy.h>
 
-#include "host/study_reduce.hpp"
-#include "host/study_stats.hpp"
+#include "host/study/study_reduce.hpp"
+#include "host/study/study_stats.hpp"
 #include "kernels/outcome_reduction.cuh"
+#include "kernels/activation.hpp"
 
 namespace xorseed {
 namespace {

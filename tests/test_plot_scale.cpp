@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "host/plot_scale.hpp"
+#include "host/images/plot_scale.hpp"
 
 namespace xorseed::plot {
 namespace {

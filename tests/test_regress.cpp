@@ -4,8 +4,8 @@
 
 #include <cmath>
 
-#include "host/regression.hpp"
-#include "usage_error_of.hpp"
+#include "host/regression/regression.hpp"
+#include "tests/usage_error_of.hpp"
 #include "kernels/batched_least_squares.hpp"
 #ifdef XORSEED_HAVE_CUDA
 #include "kernels/device_info.hpp"

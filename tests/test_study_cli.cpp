@@ -18,9 +18,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "host/study_dir.hpp"
-#include "cli_run.hpp"
-#include "host/study_spec.hpp"
+#include "host/study/study_dir.hpp"
+#include "tests/cli_run.hpp"
+#include "host/study/study_spec.hpp"
 #include "reference/reference_trainer.hpp"
 
 namespace {
@@ -122,7 +122,7 @@ TEST_F(StudyCli, WholeStudyHasTheOutputsAndAMixOfOutcomes) {
   EXPECT_NE(err.find("progress: 100.0 % 384/384 networks"), std::string::npos) << err;
   EXPECT_NE(err.find("report: whole/summary.md"), std::string::npos) << err;
   EXPECT_EQ(err.find('\r'), std::string::npos);
-#if defined(XORSEED_HAVE_IMAGES) && __has_include("host/images/chart.hpp")
+#if defined(XORSEED_HAVE_IMAGES)
   for (const char* png : {"success_rate", "iterations", "failure_vs_cosine", "final_loss", "loss_bands"}) {
     const std::string bytes = slurp(root_ / "whole" / "plots" / (std::string(png) + ".png"));
     EXPECT_EQ(bytes.substr(0, 4), "\x89PNG") << png;

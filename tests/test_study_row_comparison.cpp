@@ -2,7 +2,7 @@
 // to rounding, or different.
 #include <gtest/gtest.h>
 
-#include "host/study_dir.hpp"
+#include "host/study/study_dir.hpp"
 
 namespace xorseed {
 namespace {

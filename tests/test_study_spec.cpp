@@ -1,8 +1,8 @@
 // Study spec: value lists and ranges, their errors, grid order and config ids, shards, JSON.
 #include <gtest/gtest.h>
 
-#include "host/study_spec.hpp"
-#include "usage_error_of.hpp"
+#include "host/study/study_spec.hpp"
+#include "tests/usage_error_of.hpp"
 
 namespace xorseed {
 namespace {

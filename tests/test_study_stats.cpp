@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "host/study_stats.hpp"
+#include "host/study/study_stats.hpp"
 
 namespace xorseed {
 namespace {
@@ -174,7 +174,7 @@ TEST(CosBins, EdgesAndExtremes) {
 }  // namespace
 }  // namespace xorseed
 
-#include "host/study_reduce.hpp"
+#include "host/study/study_reduce.hpp"
 
 namespace xorseed {
 namespace {

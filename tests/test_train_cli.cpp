@@ -16,7 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "host/train_images.hpp"
+#include "host/images/train_images.hpp"
 #include "reference/reference_trainer.hpp"
 
 namespace xorseed {

@@ -3,7 +3,7 @@
 #include <functional>
 #include <string>
 
-#include "host/usage_error.hpp"
+#include "core/usage_error.hpp"
 
 namespace xorseed::testing {
 

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "host/surface_images.hpp"
-#include "host/train_images.hpp"
+#include "host/images/surface_images.hpp"
+#include "host/images/train_images.hpp"
 
 namespace fs = std::filesystem;
 using namespace xorseed;

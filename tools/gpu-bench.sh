@@ -67,7 +67,7 @@ run_peer torch-compile python3 tools/peers/torch_peer.py --mode compile --networ
 run_peer jax python3 tools/peers/jax_peer.py --networks "$n" --iterations 2000
 
 # The issue bound beside the measurements: SASS instructions of the lanes kernel's hot loop (float, H = 2).
-run_for 60 python3 tools/sass_loops.py "$build_dir/libxorseed_cuda.a" 'lanes_kernelINS_(8FastMath|11PreciseMath)EfLi2E' \
+run_for 60 python3 tools/sass_loops.py "$build_dir/kernels/libxorseed_kernels.a" 'lanes_kernelINS_(8FastMath|11PreciseMath)EfLi2E' \
   >"$out/sass_loops.txt" 2>&1 || echo "sass_loops failed: $(tail -1 "$out/sass_loops.txt")"
 
 python3 - "$out" <<'PY'

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Minimax polynomial fits (Remez exchange, relative error) for the cpu backend's precise float math
-(host/cpu_pack.hpp: exp_precise, tanh_precise). Standard library only; plain doubles are enough for
+(host/backends/cpu/cpu_pack.hpp: exp_precise, tanh_precise). Standard library only; plain doubles are enough for
 errors down to ~1e-13.
 
     python3 tools/remez_fit.py        # prints degree, max relative error and coefficients (c0 first)

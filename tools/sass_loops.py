@@ -2,7 +2,7 @@
 """Count the SASS instructions of a kernel's hot loops (bench/NOTES.md), and the issue bound they imply.
 
 Usage: tools/sass_loops.py BINARY KERNEL_REGEX [--sms 132 --ghz 1.98]
-  BINARY        a cubin, object or static library with device code (e.g. build-gpu/libxorseed_cuda.a)
+  BINARY        a cubin, object or static library with device code (e.g. build-gpu/kernels/libxorseed_kernels.a)
   KERNEL_REGEX  matched against the mangled names, e.g. 'lanes_kernelINS_8FastMathEfLi2E'
 cuobjdump is taken from $CUOBJDUMP, else PATH, else /usr/local/cuda/bin.
 

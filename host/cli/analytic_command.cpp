@@ -4,11 +4,11 @@
 
 #include <fmt/format.h>
 
-#include "../../kernels/activation.hpp"
-#include "../surface_images.hpp"
-#include "../train_images.hpp"
-#include "../usage_error.hpp"
-#include "commands.hpp"
+#include "kernels/activation.hpp"
+#include "host/images/surface_images.hpp"
+#include "host/images/train_images.hpp"
+#include "core/usage_error.hpp"
+#include "host/cli/commands.hpp"
 
 namespace xorseed::cli {
 namespace {

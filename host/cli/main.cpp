@@ -6,8 +6,8 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "../usage_error.hpp"
-#include "commands.hpp"
+#include "core/usage_error.hpp"
+#include "host/cli/commands.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"xorseed: train thousands to hundreds of millions of small XOR networks at once and study how "

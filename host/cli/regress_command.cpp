@@ -6,14 +6,14 @@
 
 #include <fmt/format.h>
 
-#include "../../kernels/batched_least_squares.hpp"
-#include "../regression.hpp"
-#include "../surface_images.hpp"
-#include "../train_images.hpp"
-#include "../usage_error.hpp"
-#include "commands.hpp"
+#include "kernels/batched_least_squares.hpp"
+#include "host/regression/regression.hpp"
+#include "host/images/surface_images.hpp"
+#include "host/images/train_images.hpp"
+#include "core/usage_error.hpp"
+#include "host/cli/commands.hpp"
 #ifdef XORSEED_HAVE_CUDA
-#include "../../kernels/device_info.hpp"
+#include "kernels/device_info.hpp"
 #endif
 
 namespace xorseed::cli {

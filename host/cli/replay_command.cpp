@@ -8,13 +8,13 @@
 
 #include <fmt/format.h>
 
-#include "../study_dir.hpp"
-#include "../study_spec.hpp"
-#include "../study_stats.hpp"
-#include "../train_report.hpp"
-#include "../trainer.hpp"
-#include "../usage_error.hpp"
-#include "commands.hpp"
+#include "host/study/study_dir.hpp"
+#include "host/study/study_spec.hpp"
+#include "host/study/study_stats.hpp"
+#include "host/report/train_report.hpp"
+#include "host/backends/trainer.hpp"
+#include "core/usage_error.hpp"
+#include "host/cli/commands.hpp"
 
 namespace xorseed::cli {
 

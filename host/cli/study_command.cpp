@@ -1,4 +1,4 @@
-// `xorseed study`: a seed study over a grid of configurations (host/study_spec.hpp documents
+// `xorseed study`: a seed study over a grid of configurations (host/study/study_spec.hpp documents
 // the list/range syntax and the grid order; README.md "Studies" the whole command).
 #include <cstdio>
 #include <filesystem>
@@ -8,10 +8,10 @@
 
 #include <fmt/format.h>
 
-#include "../study_runner.hpp"
-#include "../study_spec.hpp"
-#include "../usage_error.hpp"
-#include "commands.hpp"
+#include "host/study/study_runner.hpp"
+#include "host/study/study_spec.hpp"
+#include "core/usage_error.hpp"
+#include "host/cli/commands.hpp"
 
 namespace xorseed::cli {
 

@@ -5,11 +5,11 @@
 #include <memory>
 #include <string>
 
-#include "../network_config.hpp"
-#include "../number_parse.hpp"
-#include "../train_report.hpp"
-#include "../usage_error.hpp"
-#include "commands.hpp"
+#include "core/network_config.hpp"
+#include "core/number_parse.hpp"
+#include "host/report/train_report.hpp"
+#include "core/usage_error.hpp"
+#include "host/cli/commands.hpp"
 
 namespace xorseed::cli {
 

@@ -1,0 +1,277 @@
+// The cpu backend's lane runner (host/backends/cpu/cpu_backend.cpp describes the backend): run_block iterates,
+// train_lanes trains one thread's lanes with lane refill, train_all runs one set of lanes per thread
+// on the instruction set pick_isa chooses. Included by
+// host/backends/cpu/cpu_lanes_f32.cpp and host/backends/cpu/cpu_lanes_f64.cpp only, which instantiate it for float and double
+// in two translation units so that each gets its own floating-point flags (CMakeLists.txt: float
+// with FMA contraction, double without). GCC/Clang only.
+#pragma once
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include "kernels/network_step.hpp"
+#include "host/backends/cpu/cpu_pack.hpp"
+#include "host/backends/kernel_views.hpp"
+#include "host/backends/trainer.hpp"
+
+namespace xorseed {
+namespace cpu {
+
+// The instruction sets the backend is compiled for; train_all picks the best the running CPU has
+// (__builtin_cpu_supports), unless the environment variable XORSEED_CPU_ISA names another one it has
+// (sse2, avx2 or avx512: for tests and comparisons). No -march flag: only the iteration loop
+// (run_block) is compiled three times, with GCC's target attribute.
+enum class Isa { sse2, avx2, avx512 };
+
+// The lanes of one thread for each instruction set. The iteration is one chain of dependent
+// operations per pack, so a thread trains several independent packs side by side (Pair). Measured
+// on Zen 5 (bench/NOTES.md section 4): four AVX-512 packs run workload W 1.6x (fast) as fast as
+// one; eight spill registers and are no better (precise 14 % slower, fast 6 % faster). The AVX2
+// and SSE2 shapes follow the same rule untuned (no such CPU to measure on).
+template <class T, Isa I>
+struct LaneShape;
+template <class T>
+struct LaneShape<T, Isa::avx512> {  // 4 x 512 bits: 64 floats / 32 doubles
+  using type = Pair<Pair<Pack<T, 64 / sizeof(T)>>>;
+};
+template <class T>
+struct LaneShape<T, Isa::avx2> {  // 4 x 256 bits (16 ymm registers): 32 floats / 16 doubles
+  using type = Pair<Pair<Pack<T, 32 / sizeof(T)>>>;
+};
+template <class T>
+struct LaneShape<T, Isa::sse2> {  // 4 x 128 bits (16 xmm registers): 16 floats / 8 doubles
+  using type = Pair<Pair<Pack<T, 16 / sizeof(T)>>>;
+};
+template <class T, Isa I>
+using Lanes = typename LaneShape<T, I>::type;
+
+// Hands out the networks of a batch, one at a time, to every lane of every thread.
+struct NetworkQueue {
+  std::atomic<uint64_t> next{0};
+  uint64_t count = 0;
+  // The next index (0-based within the batch), or false when none is left.
+  bool take(uint64_t& index) {
+    index = next.fetch_add(1, std::memory_order_relaxed);
+    return index < count;
+  }
+};
+
+// Runs iterations of one thread's lanes until some active lane's loss says stop (< stop or not
+// finite, as the scalar loop in run_iterations) or `budget` iterations have run. Compiled once per
+// instruction set (run_block_avx512 / _avx2 / _sse2 below) and never inlined into train_lanes: in
+// a small function of its own the parameters stay in registers (inlined into train_lanes, whose
+// parameters are addressable because lanes are loaded by index, GCC spilled ~300 vectors per
+// iteration). The stop test is written with select() on float packs and a bitwise reduction: GCC 12
+// scalarises a combined comparison mask lane by lane. Returns the iterations run; `loss` is the
+// last one's, `stopping` the active lanes whose loss said stop.
+template <class Ops, class P, class M, int H, class Acts, class Batch>
+XS_HDI int run_block_body(Net<P, H>& p, const Acts& act, const Batch& in, const P& step, const P& stop, const P& big,
+                          const M& active, int budget, P& loss, M& stopping) {
+  Net<P, H> q = p;
+  const P active_one = select(active, P(1), P(0));
+  int n = 0;
+  P l, s;
+  do {
+    l = train_iteration<Ops>(q, act, in, step);
+    ++n;
+    // nonzero: an active lane stops (loss < stop; loss > big or NaN). Two selects and a sum, not one
+    // select on (l >= stop) & (l <= big): GCC 12 scalarises that combined mask.
+    s = select(l < stop, active_one, P(0)) + select(l <= big, P(0), active_one);
+  } while (n < budget && !any_nonzero(s));
+  p = q;
+  loss = l;
+  stopping = s > P(0);
+  return n;
+}
+
+template <class Ops, class P, class M, int H, class Acts, class Batch>
+__attribute__((noinline, target("avx512f,fma"))) int run_block_avx512(Net<P, H>& p, const Acts& act, const Batch& in, const P& step, const P& stop,
+                                const P& big, const M& active, int budget, P& loss, M& stopping) {
+  return run_block_body<Ops>(p, act, in, step, stop, big, active, budget, loss, stopping);
+}
+template <class Ops, class P, class M, int H, class Acts, class Batch>
+__attribute__((noinline, target("avx2,fma"))) int run_block_avx2(Net<P, H>& p, const Acts& act, const Batch& in, const P& step, const P& stop,
+                                const P& big, const M& active, int budget, P& loss, M& stopping) {
+  return run_block_body<Ops>(p, act, in, step, stop, big, active, budget, loss, stopping);
+}
+template <class Ops, class P, class M, int H, class Acts, class Batch>
+__attribute__((noinline)) int run_block_sse2(Net<P, H>& p, const Acts& act, const Batch& in, const P& step, const P& stop,
+                                const P& big, const M& active, int budget, P& loss, M& stopping) {
+  return run_block_body<Ops>(p, act, in, step, stop, big, active, budget, loss, stopping);
+}
+
+template <Isa I, class Ops, class P, class M, int H, class Acts, class Batch>
+inline int run_block(Net<P, H>& p, const Acts& act, const Batch& in, const P& step, const P& stop, const P& big,
+                     const M& active, int budget, P& loss, M& stopping) {
+  if constexpr (I == Isa::avx512) return run_block_avx512<Ops>(p, act, in, step, stop, big, active, budget, loss, stopping);
+  else if constexpr (I == Isa::avx2) return run_block_avx2<Ops>(p, act, in, step, stop, big, active, budget, loss, stopping);
+  else return run_block_sse2<Ops>(p, act, in, step, stop, big, active, budget, loss, stopping);
+}
+
+// One thread's lanes (Lanes<T, I>), with lane refill: every lane trains its own network in
+// lock step with the others; when a lane's network stops (early stop, divergence or max
+// iterations) its outcome is written and the lane takes the next network from the queue, so a
+// pack never idles while one slow network runs on (with early stopping a 16-lane pack would
+// otherwise run until its slowest network ends). Lanes with nothing left to take are frozen (their
+// step is 0 and their outcome is never written again) until the whole pack is done. Each network
+// follows exactly its own scalar trajectory, so the outcomes do not depend on which lane or thread
+// trained them. The default pair sigmoid/sigmoid on the corners runs with the activations fixed at
+// compile time (no switch at the 24 activation sites of an iteration), as in the CUDA kernel.
+template <class Math, class T, int H, Isa I>
+void train_lanes(const StepConfig& c, T stop, T step, const BatchSpec& spec, NetworkQueue& queue, OutcomeBatch& out) {
+  using P = Lanes<T, I>;
+  constexpr int L = P::lanes;
+  using M = decltype(P(0) < P(0));
+  using Ops = MathOps<Math, P>;
+
+  const OutcomeArrays arrays = arrays_of(out, spec.keep_params);
+  Net<P, H> p;
+  CornerBatch<T> corners;
+  T cos_initial[L];
+  P xs[2 * kMaxBatch], ts[kMaxBatch];
+  uint64_t index[L];  // the lane's network, 0-based within the batch
+  int start[L];       // the iteration count `it` when the lane's network was loaded
+  M active = P(0) <= P(0);  // all true
+
+  // Loads network `i` of the batch into lane l (scalar Philox, then into the packs).
+  auto load = [&](int l, uint64_t i) {
+    T x[2 * kMaxBatch], t[kMaxBatch];
+    Net<T, H> n;
+    init_network(c, spec.first_network + i, n, corners, x, t);
+    cos_initial[l] = max_row_cosine_of(n);
+    for (int j = 0; j < H; ++j) {
+      lane(p.wh0[j], l) = n.wh0[j];
+      lane(p.wh1[j], l) = n.wh1[j];
+      lane(p.bh[j], l) = n.bh[j];
+      lane(p.wo[j], l) = n.wo[j];
+    }
+    lane(p.bo, l) = n.bo;
+    if (c.batch != 4) {
+      for (int k = 0; k < 2 * c.batch; ++k) lane(xs[k], l) = x[k];
+      for (int k = 0; k < c.batch; ++k) lane(ts[k], l) = t[k];
+    }
+    index[l] = i;
+  };
+  // Writes lane l's outcome: `iterations` run, the last iteration's loss.
+  auto finish = [&](int l, int iterations, T last_loss) {
+    Net<T, H> n;
+    for (int j = 0; j < H; ++j) {
+      n.wh0[j] = lane(p.wh0[j], l);
+      n.wh1[j] = lane(p.wh1[j], l);
+      n.bh[j] = lane(p.bh[j], l);
+      n.wo[j] = lane(p.wo[j], l);
+    }
+    n.bo = lane(p.bo, l);
+    NetworkOutcome<T> o;
+    finish_network<PreciseMath>(c, stop, n, iterations, last_loss, corners, o);
+    write_outcome(arrays, index[l], o, n);  // kernels/outcome_arrays.hpp, as the GPU's evaluate pass
+    out.cos_initial[index[l]] = cos_initial[l];
+  };
+
+  for (int l = 0; l < L; ++l) {
+    uint64_t i;
+    start[l] = 0;
+    if (queue.take(i)) {
+      load(l, i);
+    } else {  // fewer networks than lanes: the lane repeats lane 0's network, frozen, never written
+      if (l == 0) return;
+      load(l, index[0]);
+      lane(active, l) = 0;
+    }
+  }
+  const CornerBatch<P> corner_pack{{P(corners.t[0]), P(corners.t[1]), P(corners.t[2]), P(corners.t[3])}};
+  const PointBatch<P> point_pack{c.batch, xs, ts};
+  const P stop_p(stop), big(LargestFinite<T>::value);
+  const bool sigmoid_pair = c.act.hidden == Activation::sigmoid && c.act.output == Activation::sigmoid;
+
+  // `it` counts the lanes' iterations; lane l has run it - start[l] iterations of its network.
+  int it = 0;
+  while (true) {
+    // Run until the first lane whose loss says stop, or whose network reaches max_iterations.
+    int budget = c.max_iterations;
+    for (int l = 0; l < L; ++l)
+      if (lane(active, l)) budget = std::min(budget, c.max_iterations - (it - start[l]));
+    // Frozen lanes take steps of 0 (their parameters stay put unless their gradient is not finite;
+    // they are never read again).
+    const P step_p = select(active, P(step), P(0));
+    P loss;
+    M stopping;
+    it += c.batch != 4 ? run_block<I, Ops>(p, c.act, point_pack, step_p, stop_p, big, active, budget, loss, stopping)
+          : sigmoid_pair
+              ? run_block<I, Ops>(p, StaticActivations<Activation::sigmoid, Activation::sigmoid>{}, corner_pack, step_p,
+                               stop_p, big, active, budget, loss, stopping)
+              : run_block<I, Ops>(p, c.act, corner_pack, step_p, stop_p, big, active, budget, loss, stopping);
+    for (int l = 0; l < L; ++l)
+      if (lane(active, l) && it - start[l] == c.max_iterations) lane(stopping, l) = -1;
+    for (int l = 0; l < L; ++l) {
+      if (!lane(stopping, l)) continue;
+      finish(l, it - start[l], lane(loss, l));
+      uint64_t i;
+      if (queue.take(i)) {
+        load(l, i);
+        start[l] = it;
+      } else {
+        lane(active, l) = 0;
+      }
+    }
+    if (!any(active)) break;
+  }
+}
+
+// The best instruction set of this CPU, or the one XORSEED_CPU_ISA names if this CPU has it.
+inline Isa pick_isa() {
+  const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  const bool avx512 = avx2 && __builtin_cpu_supports("avx512f");
+  const char* want = std::getenv("XORSEED_CPU_ISA");
+  if (want != nullptr) {
+    if (std::strcmp(want, "sse2") == 0) return Isa::sse2;
+    if (std::strcmp(want, "avx2") == 0 && avx2) return Isa::avx2;
+    if (std::strcmp(want, "avx512") == 0 && avx512) return Isa::avx512;
+  }
+  return avx512 ? Isa::avx512 : avx2 ? Isa::avx2 : Isa::sse2;
+}
+
+// Runs a batch on all cores: one set of lanes per thread, all pulling from one queue.
+template <class Math, class T, int H, Isa I>
+void train_all_on(const BatchSpec& spec, const StepConfig& c, OutcomeBatch& out) {
+  constexpr int L = Lanes<T, I>::lanes;
+  const T stop = stop_threshold<T>(spec.config.stop_loss);
+  const T step = static_cast<T>(spec.config.lr * (1.0 / static_cast<double>(spec.config.batch_size)));
+  NetworkQueue queue;
+  queue.count = spec.count;
+  auto worker = [&] { train_lanes<Math, T, H, I>(c, stop, step, spec, queue, out); };
+  // One thread per core, but no thread with fewer than half its lanes busy (small batches).
+  const uint64_t sets = (spec.count + L / 2 - 1) / (L / 2);
+  const unsigned threads =
+      static_cast<unsigned>(std::min<uint64_t>(std::max(1u, std::thread::hardware_concurrency()), sets));
+  std::vector<std::thread> pool;
+  for (unsigned k = 1; k < threads; ++k) pool.emplace_back(worker);
+  worker();
+  for (std::thread& t : pool) t.join();
+}
+
+template <class Math, class T, int H>
+void train_all(const BatchSpec& spec, const StepConfig& c, OutcomeBatch& out) {
+  switch (pick_isa()) {
+    case Isa::avx512: return train_all_on<Math, T, H, Isa::avx512>(spec, c, out);
+    case Isa::avx2: return train_all_on<Math, T, H, Isa::avx2>(spec, c, out);
+    case Isa::sse2: return train_all_on<Math, T, H, Isa::sse2>(spec, c, out);
+  }
+}
+
+template <class Math, class T>
+void dispatch_hidden(const BatchSpec& spec, const StepConfig& c, OutcomeBatch& out) {
+  switch (spec.config.hidden) {
+    case 1: return train_all<Math, T, 1>(spec, c, out);
+    case 2: return train_all<Math, T, 2>(spec, c, out);
+    case 3: return train_all<Math, T, 3>(spec, c, out);
+    case 4: return train_all<Math, T, 4>(spec, c, out);
+    case 8: return train_all<Math, T, 8>(spec, c, out);
+  }
+}
+
+}  // namespace cpu
+}  // namespace xorseed

@@ -1,0 +1,28 @@
+// The single-network run behind `xorseed train` and `xorseed replay`: trains with the Eigen
+// reference (full trace) and writes the seed document's report: text or JSON lines on `out`,
+// one appended line in <out_dir>/results/xor_regression_results.jsonl, and the images.
+#pragma once
+#include <cstdio>
+#include <string>
+
+#include "core/network_config.hpp"
+#include "core/outcome.hpp"
+
+namespace xorseed {
+
+enum class LogFormat { text, json };
+
+struct TrainRequest {
+  NetworkConfig config;
+  NetworkId id;
+  LogFormat log_format = LogFormat::text;
+  std::string out_dir = ".";                 // results/ and images/ go under it
+  bool images = true;                        // --no-images turns them off
+  std::string image_prefix;                  // empty: xor_reg_scratch_L02_<hidden activation>
+  std::string program = "xor_reg_scratch";   // the JSON log's "target"
+};
+
+// Runs and reports; returns the outcome. Throws UsageError for an unwritable out_dir.
+Outcome run_train_report(const TrainRequest& request, std::FILE* out);
+
+}  // namespace xorseed

@@ -1,0 +1,164 @@
+#include "host/study/study_dir.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+#include <cstdio>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "host/io/atomic_file.hpp"
+#include "core/usage_error.hpp"
+
+namespace xorseed {
+
+bool path_exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+bool is_empty_or_missing_dir(const std::string& path) {
+  DIR* d = ::opendir(path.c_str());
+  if (!d) return !path_exists(path);
+  bool empty = true;
+  while (const dirent* e = ::readdir(d))
+    if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) empty = false;
+  ::closedir(d);
+  return empty;
+}
+
+void make_dir(const std::string& path) {
+  for (size_t pos = 1; pos <= path.size(); ++pos) {
+    if (pos != path.size() && path[pos] != '/') continue;
+    const std::string part = path.substr(0, pos);
+    if (::mkdir(part.c_str(), 0755) != 0 && errno != EEXIST)
+      throw UsageError(fmt::format("cannot create directory '{}': {}", part, std::strerror(errno)));
+  }
+}
+
+int lock_study_dir(const std::string& dir) {
+  const std::string path = dir + "/.lock";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw UsageError(fmt::format("--out: cannot write '{}': {}", path, std::strerror(errno)));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    throw UsageError(fmt::format("--out: '{}' is in use by another xorseed study", dir));
+  }
+  return fd;
+}
+
+void remove_stale_temporaries(const std::string& dir) {
+  for (const std::string sub : {"", "/chunks", "/configs"}) {
+    DIR* d = ::opendir((dir + sub).c_str());
+    if (!d) continue;
+    std::vector<std::string> stale;
+    while (const dirent* e = ::readdir(d))
+      if (std::strstr(e->d_name, ".tmp.")) stale.push_back(dir + sub + "/" + e->d_name);
+    ::closedir(d);
+    for (const auto& p : stale) std::remove(p.c_str());
+  }
+}
+
+nlohmann::json read_study_state(const std::string& dir, const std::string& flag) {
+  std::string text;
+  if (!read_file(dir + "/state.json", text))
+    throw UsageError(fmt::format("{}: '{}' is not a study directory (no state.json)", flag, dir));
+  try {
+    nlohmann::json j = nlohmann::json::parse(text);
+    if (j.value("format", "") != kStudyStateFormat) throw std::runtime_error("format");
+    return j;
+  } catch (const std::exception&) {
+    throw UsageError(fmt::format("{}: '{}' is not a study directory (unreadable state.json)", flag, dir));
+  }
+}
+
+StudySpec read_study_spec(const std::string& dir, const std::string& flag) {
+  read_study_state(dir, flag);
+  std::string text;
+  if (!read_file(dir + "/spec.json", text))
+    throw UsageError(fmt::format("{}: '{}' is not a study directory (no spec.json)", flag, dir));
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const std::exception&) {
+    throw UsageError(fmt::format("{}: '{}/spec.json' is not valid JSON", flag, dir));
+  }
+  return spec_from_json(j, dir + "/spec.json");
+}
+
+int max_hidden(const StudySpec& spec) {
+  int h = 1;
+  for (int x : spec.hidden) h = std::max(h, x);
+  return h;
+}
+
+std::string networks_csv_header(int max_h) {
+  std::string s =
+      "config_id,network,class,accuracy,iterations,converged,diverged,final_loss,rmse,cos_initial,cos_final,"
+      "y00,y01,y10,y11";
+  for (int k = 0; k < 4 * max_h + 1; ++k) s += fmt::format(",param_{}", k);
+  return s + "\n";
+}
+
+std::string networks_csv_row(uint32_t config_id, const Outcome& o, FailureClass c, int hidden, int max_h) {
+  std::string s = fmt::format("{},{},{},{},{},{},{},{},{},{},{}", config_id, o.network, failure_class_name(c),
+                              o.accuracy, o.iterations, o.converged ? 1 : 0, o.diverged ? 1 : 0, o.final_loss,
+                              o.rmse, o.cos_initial, o.cos_final);
+  for (double p : o.predictions) s += fmt::format(",{}", p);
+  const size_t n = static_cast<size_t>(4 * max_h + 1), own = static_cast<size_t>(4 * hidden + 1);
+  for (size_t k = 0; k < n; ++k) s += k < own && k < o.params.size() ? fmt::format(",{}", o.params[k]) : ",";
+  return s + "\n";
+}
+
+RowComparison compare_networks_csv_rows(const std::string& a, const std::string& b) {
+  auto split = [](const std::string& row) {
+    std::vector<std::string> cells;
+    std::string cell;
+    for (char ch : row) {
+      if (ch == ',') {
+        cells.push_back(cell);
+        cell.clear();
+      } else if (ch != '\n' && ch != '\r') {
+        cell += ch;
+      }
+    }
+    cells.push_back(cell);
+    return cells;
+  };
+  constexpr size_t kDiscreteColumns = 7;  // config, network, class, accuracy, iterations, converged, diverged
+  RowComparison c;
+  c.identical = a == b;
+  const std::vector<std::string> x = split(a), y = split(b);
+  if (x.size() != y.size() || x.size() < kDiscreteColumns) return c;
+  for (size_t k = 0; k < kDiscreteColumns; ++k)
+    if (x[k] != y[k]) return c;
+  for (size_t k = kDiscreteColumns; k < x.size(); ++k) {
+    if (x[k].empty() || y[k].empty()) {
+      if (x[k].empty() != y[k].empty()) return c;
+      continue;
+    }
+    const double u = std::strtod(x[k].c_str(), nullptr), v = std::strtod(y[k].c_str(), nullptr);
+    if (std::isnan(u) || std::isnan(v)) {
+      if (std::isnan(u) != std::isnan(v)) return c;
+      continue;
+    }
+    const double scale = std::max({1.0, std::fabs(u), std::fabs(v)});
+    c.max_relative_difference = std::max(c.max_relative_difference, u == v ? 0.0 : std::fabs(u - v) / scale);
+  }
+  c.same_outcome = true;
+  return c;
+}
+
+}  // namespace xorseed

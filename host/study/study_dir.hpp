@@ -1,0 +1,56 @@
+// The layout of a study directory (--out DIR):
+//   spec.json            the resolved spec (`xorseed study --spec DIR/spec.json` reruns it)
+//   state.json           progress, constant size: next_config (the configurations before it are
+//                        complete), done (networks of next_config finished) and chunks (their count)
+//   chunks/cK-S.json     partial statistics of chunk S (0, 1, ...) of configuration K in progress;
+//                        removed once configs/cK.json holds them
+//   chunks/cK-S.csv      its per-network rows (with --per-network), kept for networks.csv and merge
+//   configs/cK.json      configuration K complete: its statistics, loss bands (shard 1), CSV part count
+//   summary.json, summary.md, networks.csv (with --per-network): written when the study completes
+// Every file is written to a temporary name and renamed, a chunk's files before the state that
+// counts them, so a killed study loses at most the chunk in flight.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/outcome.hpp"
+#include "host/study/study_spec.hpp"
+#include "host/study/study_stats.hpp"
+
+namespace xorseed {
+
+constexpr const char* kStudyStateFormat = "xorseed-study-state/1";
+
+// Reads DIR/state.json; UsageError "<flag>: 'DIR' is not a study directory ..." otherwise.
+nlohmann::json read_study_state(const std::string& dir, const std::string& flag);
+// Reads DIR/spec.json of a study directory.
+StudySpec read_study_spec(const std::string& dir, const std::string& flag);
+bool path_exists(const std::string& path);
+bool is_empty_or_missing_dir(const std::string& path);
+void make_dir(const std::string& path);  // mkdir -p; UsageError when it fails
+// Takes DIR/.lock (flock, released when the process ends, even killed); UsageError when another
+// process holds it. Returns the descriptor to keep open.
+int lock_study_dir(const std::string& dir);
+// Removes temporaries ("*.tmp.<pid>") left by a killed process in dir and its chunks/ and configs/.
+void remove_stale_temporaries(const std::string& dir);
+
+// networks.csv: header and one row per network. Parameters fill param_0.. (4H+1 columns, blank
+// past the configuration's own width up to max_hidden's).
+std::string networks_csv_header(int max_hidden);
+std::string networks_csv_row(uint32_t config_id, const Outcome& o, FailureClass c, int hidden, int max_hidden);
+int max_hidden(const StudySpec& spec);
+
+// How two networks.csv rows of the same network compare: the discrete columns (ids, class,
+// accuracy, iterations, converged, diverged) and the largest relative difference of the real
+// columns (|a - b| / max(1, |a|, |b|); blank cells must be blank in both).
+struct RowComparison {
+  bool identical = false;        // byte for byte
+  bool same_outcome = false;     // every discrete column equal, and the same blank cells
+  double max_relative_difference = 0;
+};
+RowComparison compare_networks_csv_rows(const std::string& a, const std::string& b);
+
+}  // namespace xorseed

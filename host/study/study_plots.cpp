@@ -1,0 +1,155 @@
+// The study's plots drawn with the chart module; compiled when the build has images
+// (host/study/study_plots_unavailable.cpp otherwise).
+#include "host/study/study_plots.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "host/images/cairo/chart.hpp"
+#include "host/study/study_dir.hpp"
+
+namespace xorseed {
+
+namespace {
+
+size_t plotted(const StudyPlotsData& d) { return std::min(d.labels.size(), kMaxPlottedConfigs); }
+
+std::string title_suffix(const StudyPlotsData& d) {
+  return d.labels.size() > kMaxPlottedConfigs ? fmt::format(" (first {} of {} configurations)", kMaxPlottedConfigs,
+                                                            d.labels.size())
+                                              : "";
+}
+
+plot::Chart success_chart(const StudyPlotsData& d) {
+  plot::Chart c;
+  c.title = "Solved fraction per configuration (95 % Wilson interval)";
+  c.x.label = "configuration";
+  c.y.label = "solved fraction";
+  c.y.min = 0;
+  c.y.max = 1;
+  std::vector<double> x;
+  for (size_t i = 0; i < d.labels.size(); ++i) x.push_back(static_cast<double>(i));
+  c.x.categories = d.labels;
+  c.series.push_back(plot::Series::bars("solved", x, d.success_rate, d.success_lo, d.success_hi));
+  c.legend = false;
+  return c;
+}
+
+plot::Chart iterations_chart(const StudyPlotsData& d) {
+  plot::Chart c;
+  c.title = "Iterations to stop" + title_suffix(d);
+  c.x.label = "iterations";
+  c.y.label = "networks";
+  for (size_t i = 0; i < plotted(d); ++i) {
+    const auto& h = d.iterations[i];
+    std::vector<double> edges, counts;
+    for (size_t b = 0; b < h.counts.size(); ++b) {
+      edges.push_back(static_cast<double>(h.lower[b]) - 0.5);
+      counts.push_back(static_cast<double>(h.counts[b]));
+    }
+    if (!h.upper.empty()) edges.push_back(static_cast<double>(h.upper.back()) + 0.5);
+    c.series.push_back(plot::Series::histogram(d.labels[i], edges, counts));
+  }
+  return c;
+}
+
+std::vector<double> bin_midpoints(const StudyPlotsData::CosineSeries& s) {
+  std::vector<double> x;
+  for (size_t b = 0; b < s.rate.size(); ++b) x.push_back((s.bin_lo[b] + s.bin_hi[b]) / 2);
+  return x;
+}
+
+void add_series(plot::Chart& c, std::vector<plot::Series> series) {
+  for (auto& s : series) c.series.push_back(std::move(s));
+}
+
+plot::Chart cosine_chart(const StudyPlotsData& d) {
+  plot::Chart c;
+  c.title = "Failure rate against initial |cos| of the W_h rows" + title_suffix(d);
+  c.x.label = "|max row cosine of initial W_h|";
+  c.x.min = 0;  // the bins cover [0, 1]
+  c.x.max = 1;
+  c.y.label = "failure rate";
+  c.y.min = 0;
+  c.y.max = 1;
+  if (plotted(d) == 1) {  // one configuration: bars with their Wilson intervals
+    const auto& s = d.cosine[0];
+    c.series.push_back(plot::Series::bars(d.labels[0], bin_midpoints(s), s.rate, s.ci_lo, s.ci_hi));
+    c.legend = false;
+    return c;
+  }
+  for (size_t i = 0; i < plotted(d); ++i) {
+    const auto& s = d.cosine[i];
+    add_series(c, plot::quantile_band(d.labels[i], bin_midpoints(s), s.ci_lo, s.rate, s.ci_hi,
+                                      plot::palette_color(static_cast<int>(i))));
+  }
+  return c;
+}
+
+plot::Chart final_loss_chart(const StudyPlotsData& d) {
+  plot::Chart c;
+  c.title = "Final loss" + title_suffix(d);
+  c.x.label = "final loss";
+  c.x.log = true;
+  c.y.label = "networks";
+  // Only the occupied range of bins (over the plotted configurations), one empty bin either side.
+  size_t first = d.loss_log10_edges.size(), last = 0;
+  for (size_t i = 0; i < plotted(d); ++i)
+    for (size_t b = 0; b < d.loss_counts[i].size(); ++b)
+      if (d.loss_counts[i][b]) first = std::min(first, b), last = std::max(last, b);
+  if (first > last) return c;
+  first = first > 0 ? first - 1 : 0;
+  last = std::min(last + 1, d.loss_counts[0].size() - 1);
+  std::vector<double> edges;
+  for (size_t b = first; b <= last + 1; ++b) edges.push_back(std::pow(10.0, d.loss_log10_edges[b]));
+  for (size_t i = 0; i < plotted(d); ++i) {
+    std::vector<double> counts(d.loss_counts[i].begin() + static_cast<long>(first),
+                               d.loss_counts[i].begin() + static_cast<long>(last) + 1);
+    c.series.push_back(plot::Series::histogram(d.labels[i], edges, counts));
+  }
+  return c;
+}
+
+plot::Chart bands_chart(const StudyPlotsData& d) {
+  plot::Chart c;
+  c.title = "Loss over traced networks: p50 (line), p10 to p90 (band)" + title_suffix(d);
+  c.x.label = "iteration";
+  c.y.label = "loss";
+  c.y.log = true;
+  for (size_t i = 0; i < plotted(d); ++i) {
+    const LossBands& b = d.bands[i];
+    if (b.iterations.empty()) continue;
+    std::vector<double> x(b.iterations.begin(), b.iterations.end());
+    add_series(c, plot::quantile_band(fmt::format("{} ({} networks)", d.labels[i], b.networks), x, b.p10, b.p50,
+                                      b.p90, plot::palette_color(static_cast<int>(i))));
+  }
+  return c;
+}
+
+}  // namespace
+
+std::vector<std::string> write_study_plots(const StudyPlotsData& d, const std::string& dir, std::string& why) {
+  why.clear();
+  make_dir(dir + "/plots");
+  std::vector<std::string> written;
+  auto write = [&](const plot::Chart& chart, const char* name) {
+    const std::string path = dir + "/plots/" + name;
+    // A temporary name and a rename, like every study output.
+    const std::string tmp = path + ".tmp.png";
+    plot::write_chart_png(chart, tmp, 800, 450);
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot write " + path);
+    written.push_back(path);
+  };
+  write(success_chart(d), "success_rate.png");
+  write(iterations_chart(d), "iterations.png");
+  write(cosine_chart(d), "failure_vs_cosine.png");
+  write(final_loss_chart(d), "final_loss.png");
+  bool any_bands = false;
+  for (const auto& b : d.bands) any_bands = any_bands || !b.iterations.empty();
+  if (any_bands) write(bands_chart(d), "loss_bands.png");
+  return written;
+}
+
+}  // namespace xorseed

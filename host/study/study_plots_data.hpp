@@ -1,0 +1,71 @@
+// The series behind a study's plots, in plain structs: computed here from the merged
+// statistics (and, for the loss bands, from reference traces), written to summary.json under
+// "plots", and drawn by the chart module (host/images/) as a thin step once it is merged:
+// plots_data(summary) (study_summary.hpp) gives this struct at the end of assemble(); the
+// planned pictures are the success rate with Wilson error bars, the iteration histogram, the
+// failure rate against initial |cos|, the final-loss histogram (log x) and the loss bands.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/network_config.hpp"
+#include "host/study/study_stats.hpp"
+
+namespace xorseed {
+
+// p10/p50/p90 of the loss over a sample of networks, at up to kBandPoints iterations.
+// A network that stopped early keeps its last loss; a non-finite loss counts as +infinity
+// (written as null in JSON).
+constexpr int kBandPoints = 200;
+struct LossBands {
+  uint64_t networks = 0;          // traced networks: the first min(trace_sample, seeds) of the configuration
+  std::vector<int> iterations;    // 1-based
+  std::vector<double> p10, p50, p90;
+  nlohmann::json to_json() const;
+  static LossBands from_json(const nlohmann::json& j);
+};
+
+// Traces networks [first, first + count) of a configuration with the Eigen reference (CPU,
+// double) and reduces their loss traces to bands. Memory: count * kBandPoints doubles.
+LossBands compute_loss_bands(const NetworkConfig& config, uint64_t seed, uint32_t config_id, uint64_t first,
+                             uint64_t count);
+
+struct StudyPlotsData {
+  std::vector<std::string> labels;  // one per configuration, grid order
+
+  // Success rate per configuration with its 95 % Wilson interval (error bars).
+  std::vector<double> success_rate, success_lo, success_hi;
+
+  // Histogram of iterations to stop, per configuration: up to 50 equal bins over [1, max_epoch].
+  struct IterationHistogram {
+    std::vector<int64_t> lower;    // bin b covers [lower[b], upper[b]]
+    std::vector<int64_t> upper;
+    std::vector<uint64_t> counts;
+  };
+  std::vector<IterationHistogram> iterations;
+
+  // Failure rate against initial |cos| (kCosBins bins over [0, 1]), per configuration.
+  struct CosineSeries {
+    std::vector<double> bin_lo, bin_hi, rate, ci_lo, ci_hi;
+    std::vector<uint64_t> networks;
+  };
+  std::vector<CosineSeries> cosine;
+
+  // Final-loss histogram on log10 bins (shared edges): counts[b] covers [edges[b], edges[b+1]);
+  // bin 0 also holds losses below 1e-12 and the last bin losses >= 10.
+  std::vector<double> loss_log10_edges;
+  std::vector<std::vector<uint64_t>> loss_counts;
+
+  // Loss quantile bands per configuration (empty where not traced).
+  std::vector<LossBands> bands;
+
+  nlohmann::json to_json() const;
+};
+
+// Builds every series but the bands (added by the caller) from merged statistics.
+void add_plot_series(StudyPlotsData& data, const std::string& label, const ConfigStats& stats, int max_epoch);
+
+}  // namespace xorseed

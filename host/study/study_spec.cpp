@@ -1,0 +1,408 @@
+#include "host/study/study_spec.hpp"
+
+#include <cmath>
+#include <limits>
+#include <type_traits>
+
+#include <fmt/format.h>
+
+#include "host/io/atomic_file.hpp"
+#include "core/number_parse.hpp"
+#include "core/usage_error.hpp"
+
+namespace xorseed {
+
+namespace {
+
+std::string trim(const std::string& s) {
+  const size_t a = s.find_first_not_of(" \t");
+  if (a == std::string::npos) return "";
+  const size_t b = s.find_last_not_of(" \t");
+  return s.substr(a, b - a + 1);
+}
+
+std::vector<std::string> split(const std::string& text, char sep) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (true) {
+    const size_t pos = text.find(sep, start);
+    parts.push_back(trim(text.substr(start, pos == std::string::npos ? std::string::npos : pos - start)));
+    if (pos == std::string::npos) break;
+    start = pos + 1;
+  }
+  return parts;
+}
+
+// Splits "a..b[:s]"; returns false when the item is not a range.
+bool split_range(const std::string& item, std::string& a, std::string& b, std::string& step, bool& has_step) {
+  const size_t dots = item.find("..");
+  if (dots == std::string::npos) return false;
+  a = trim(item.substr(0, dots));
+  std::string rest = item.substr(dots + 2);
+  const size_t colon = rest.find(':');
+  has_step = colon != std::string::npos;
+  b = trim(has_step ? rest.substr(0, colon) : rest);
+  step = has_step ? trim(rest.substr(colon + 1)) : "";
+  return true;
+}
+
+double round12(double v) { return std::stod(fmt::format("{:.12g}", v)); }
+
+void check_count(const std::string& name, const std::string& text, size_t n) {
+  if (n > kMaxAxisValues)
+    throw UsageError(fmt::format("{}: '{}' gives more than {} values", name, text, kMaxAxisValues));
+}
+
+void require_items(const std::string& name, const std::string& text, const std::vector<std::string>& items) {
+  for (const auto& item : items)
+    if (item.empty())
+      throw UsageError(fmt::format("{}: '{}' has an empty item; use a comma list like 0.1,0.5 or a range like "
+                                   "0.1..2.0:0.1",
+                                   name, text));
+}
+
+// Value lists of real or integer values: one piece of code, the scalars read by number_parse.
+template <typename T>
+std::vector<T> parse_number_list(const std::string& name, const std::string& text) {
+  constexpr bool kReal = std::is_floating_point_v<T>;
+  const auto parse = [&](const std::string& item) -> T {
+    if constexpr (kReal) return parse_finite_double(name, item);
+    else return parse_int64(name, item);
+  };
+  const auto items = split(text, ',');
+  require_items(name, text, items);
+  std::vector<T> values;
+  for (const auto& item : items) {
+    std::string a, b, s;
+    bool has_step = false;
+    if (!split_range(item, a, b, s, has_step)) {
+      values.push_back(parse(item));
+      continue;
+    }
+    const T lo = parse(a), hi = parse(b);
+    if (kReal && !has_step)
+      throw UsageError(fmt::format("{}: '{}' is a range of real numbers without a step; write it like {}..{}:STEP",
+                                   name, item, a, b));
+    const T step = has_step ? parse(s) : T(1);
+    if (hi < lo) throw UsageError(fmt::format("{}: '{}' is an inverted range ({} > {})", name, item, a, b));
+    if (!(step > 0)) throw UsageError(fmt::format("{}: '{}' has a step <= 0", name, item));
+    uint64_t n = 0;
+    if constexpr (kReal) {
+      const double span = (hi - lo) / step;
+      if (span > static_cast<double>(kMaxAxisValues)) check_count(name, text, kMaxAxisValues + 1);
+      n = static_cast<uint64_t>(std::floor(span * (1 + 1e-9) + 1e-9)) + 1;
+    } else {
+      n = (static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo)) / static_cast<uint64_t>(step) + 1;
+    }
+    check_count(name, text, values.size() + n);
+    for (uint64_t k = 0; k < n; ++k) {
+      if constexpr (kReal) values.push_back(round12(lo + static_cast<double>(k) * step));
+      else values.push_back(lo + static_cast<int64_t>(k) * step);
+    }
+  }
+  return values;
+}
+
+}  // namespace
+
+std::vector<double> parse_real_list(const std::string& name, const std::string& text) {
+  return parse_number_list<double>(name, text);
+}
+
+std::vector<int64_t> parse_integer_list(const std::string& name, const std::string& text) {
+  return parse_number_list<int64_t>(name, text);
+}
+
+std::vector<std::string> parse_name_list(const std::string& name, const std::string& text) {
+  const auto items = split(text, ',');
+  require_items(name, text, items);
+  return items;
+}
+
+namespace {
+
+std::vector<int> to_ints(const std::string& name, const std::vector<int64_t>& v) {
+  std::vector<int> out;
+  for (int64_t x : v) {
+    if (x < std::numeric_limits<int>::min() || x > std::numeric_limits<int>::max())
+      throw UsageError(fmt::format("{}: '{}' is out of range", name, x));
+    out.push_back(static_cast<int>(x));
+  }
+  return out;
+}
+
+// A non-negative 64-bit integer >= min (decimal or 0x hexadecimal).
+uint64_t parse_count(const std::string& name, const std::string& text, uint64_t min) {
+  const std::string t = trim(text);
+  const auto not_allowed = [&] {
+    return UsageError(fmt::format("{}: '{}' is not allowed; it must be >= {}", name, text, min));
+  };
+  if (!t.empty() && t[0] == '-') {
+    parse_int64(name, t);  // "is not an integer" for garbage
+    throw not_allowed();
+  }
+  const uint64_t value = parse_uint64(name, t);
+  if (value < min) throw not_allowed();
+  return value;
+}
+
+}  // namespace
+
+void set_spec_value(StudySpec& spec, const std::string& key, const std::string& name, const std::string& text) {
+  if (key == "seeds") {
+    spec.seeds = parse_count(name, text, 1);
+  } else if (key == "first_network") {
+    spec.first_network = parse_count(name, text, 0);
+  } else if (key == "seed") {  // decimal or 0x hexadecimal, as `xorseed train --seed`
+    spec.seed = parse_uint64(name, trim(text));
+  } else if (key == "trace_sample") {
+    spec.trace_sample = parse_count(name, text, 0);
+  } else if (key == "device") {
+    parse_backend(name, text);
+    spec.device = text;
+  } else if (key == "precision") {
+    spec.precision = parse_precision(name, text);
+  } else if (key == "math") {
+    spec.math = parse_math_choice(name, text);
+  } else if (key == "per_network") {
+    if (text != "true" && text != "false") throw UsageError(fmt::format("{}: '{}' is not true or false", name, text));
+    spec.per_network = text == "true";
+  } else if (key == "hidden_activation" || key == "output_activation") {
+    std::vector<Activation> v;
+    for (const auto& s : parse_name_list(name, text)) v.push_back(parse_activation(name, s));
+    (key == "hidden_activation" ? spec.hidden_activation : spec.output_activation) = v;
+  } else if (key == "target") {
+    std::vector<Target> v;
+    for (const auto& s : parse_name_list(name, text)) v.push_back(parse_target(name, s));
+    spec.target = v;
+  } else if (key == "hidden") {
+    spec.hidden = to_ints(name, parse_integer_list(name, text));
+  } else if (key == "batch_size") {
+    spec.batch_size = to_ints(name, parse_integer_list(name, text));
+  } else if (key == "max_epoch") {
+    spec.max_epoch = to_ints(name, parse_integer_list(name, text));
+  } else if (key == "init_range") {
+    spec.init_range = parse_real_list(name, text);
+  } else if (key == "lr") {
+    spec.lr = parse_real_list(name, text);
+  } else if (key == "stop_loss") {
+    spec.stop_loss = parse_real_list(name, text);
+  } else {
+    throw UsageError(fmt::format("{}: unknown key", name));
+  }
+}
+
+nlohmann::json spec_to_json(const StudySpec& s) {
+  nlohmann::json j;
+  j["seeds"] = s.seeds;
+  j["first_network"] = s.first_network;
+  j["seed"] = s.seed;
+  j["device"] = s.device;
+  j["precision"] = precision_name(s.precision);
+  j["math"] = s.math ? math_mode_name(*s.math) : "auto";
+  j["per_network"] = s.per_network;
+  j["trace_sample"] = s.trace_sample;
+  auto names = [](const auto& v, auto fn) {
+    nlohmann::json a = nlohmann::json::array();
+    for (auto x : v) a.push_back(fn(x));
+    return a;
+  };
+  j["hidden_activation"] = names(s.hidden_activation, activation_name);
+  j["output_activation"] = names(s.output_activation, activation_name);
+  j["target"] = names(s.target, target_name);
+  j["hidden"] = s.hidden;
+  j["init_range"] = s.init_range;
+  j["lr"] = s.lr;
+  j["batch_size"] = s.batch_size;
+  j["max_epoch"] = s.max_epoch;
+  j["stop_loss"] = s.stop_loss;
+  return j;
+}
+
+namespace {
+
+bool is_axis(const std::string& key) {
+  for (const char* a : StudyGrid::kAxes)
+    if (key == a) return true;
+  return false;
+}
+
+bool is_name_key(const std::string& key) {
+  return key == "hidden_activation" || key == "output_activation" || key == "target" || key == "device" ||
+         key == "precision" || key == "math";
+}
+
+// One JSON scalar as the flag text it stands for; wrong type -> UsageError.
+std::string scalar_text(const nlohmann::json& v, const std::string& key, const std::string& name) {
+  if (is_name_key(key)) {
+    if (!v.is_string()) throw UsageError(fmt::format("{}: expected a string, got {}", name, v.dump()));
+    return v.get<std::string>();
+  }
+  if (key == "per_network") {
+    if (!v.is_boolean()) throw UsageError(fmt::format("{}: expected true or false, got {}", name, v.dump()));
+    return v.get<bool>() ? "true" : "false";
+  }
+  if (v.is_number_integer() || v.is_number_unsigned()) return v.dump();
+  if (v.is_number_float()) return fmt::format("{}", v.get<double>());
+  if (v.is_string() && is_axis(key)) return v.get<std::string>();  // list/range syntax
+  throw UsageError(fmt::format("{}: expected a number, got {}", name, v.dump()));
+}
+
+}  // namespace
+
+StudySpec spec_from_json(const nlohmann::json& j, const std::string& source) {
+  if (!j.is_object()) throw UsageError(fmt::format("{}: a study spec must be a JSON object", source));
+  StudySpec spec;
+  for (const auto& [key, value] : j.items()) {
+    const std::string name = fmt::format("{}: key '{}'", source, key);
+    const bool known = is_axis(key) || key == "seeds" || key == "first_network" || key == "seed" ||
+                       key == "device" || key == "precision" || key == "math" || key == "per_network" ||
+                       key == "trace_sample";
+    if (!known) throw UsageError(fmt::format("{}: unknown key", name));
+    if (value.is_array()) {
+      if (!is_axis(key)) throw UsageError(fmt::format("{}: expected a single value, got a list", name));
+      if (value.empty()) throw UsageError(fmt::format("{}: empty list", name));
+      std::string text;
+      for (const auto& item : value) {
+        if (item.is_array() || item.is_object())
+          throw UsageError(fmt::format("{}: expected a list of values, got {}", name, item.dump()));
+        text += (text.empty() ? "" : ",") + scalar_text(item, key, name);
+      }
+      set_spec_value(spec, key, name, text);
+    } else if (value.is_object() || value.is_null()) {
+      throw UsageError(fmt::format("{}: expected a value or a list, got {}", name, value.dump()));
+    } else {
+      const std::string text = scalar_text(value, key, name);
+      if (is_axis(key) && trim(text).empty()) throw UsageError(fmt::format("{}: empty list", name));
+      set_spec_value(spec, key, name, text);
+    }
+  }
+  return spec;
+}
+
+StudySpec read_spec_file(const std::string& path) {
+  std::string text;
+  if (!read_file(path, text)) throw UsageError(fmt::format("--spec: cannot read '{}'", path));
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw UsageError(fmt::format("--spec: '{}' is not valid JSON (byte {})", path, e.byte));
+  }
+  StudySpec spec = spec_from_json(j, path);
+  try {
+    StudyGrid check(spec);
+  } catch (const UsageError& e) {
+    throw UsageError(fmt::format("{}: {}", path, e.what()));  // name the file too
+  }
+  return spec;
+}
+
+// ---- StudyGrid -----------------------------------------------------------------------------------
+
+constexpr const char* StudyGrid::kAxes[];
+
+size_t StudyGrid::axis_size(int axis) const {
+  switch (axis) {
+    case 0: return spec_.hidden_activation.size();
+    case 1: return spec_.output_activation.size();
+    case 2: return spec_.target.size();
+    case 3: return spec_.hidden.size();
+    case 4: return spec_.init_range.size();
+    case 5: return spec_.lr.size();
+    case 6: return spec_.batch_size.size();
+    case 7: return spec_.max_epoch.size();
+    default: return spec_.stop_loss.size();
+  }
+}
+
+StudyGrid::StudyGrid(const StudySpec& spec) : spec_(spec) {
+  uint64_t n = 1;
+  for (int a = 0; a < kAxisCount; ++a) {
+    if (axis_size(a) == 0) throw UsageError(fmt::format("--{}: empty list", kAxes[a]));
+    n *= axis_size(a);
+    if (n > kMaxConfigurations)
+      throw UsageError(fmt::format("the study grid has more than {} configurations", kMaxConfigurations));
+  }
+  if (spec.seeds == 0) throw UsageError("--seeds: '0' is not allowed; it must be >= 1");
+  if (spec.seeds - 1 > UINT64_MAX - spec.first_network)
+    throw UsageError(fmt::format("--first-network: '{}' is too large for {} networks", spec.first_network, spec.seeds));
+  size_ = static_cast<uint32_t>(n);
+  for (uint32_t id = 0; id < size_; ++id) validate(at(id));
+}
+
+size_t StudyGrid::axis_index(uint32_t config_id, int axis) const {
+  size_t rest = config_id;
+  for (int a = kAxisCount - 1; a > axis; --a) rest /= axis_size(a);
+  return rest % axis_size(axis);
+}
+
+NetworkConfig StudyGrid::at(uint32_t id) const {
+  NetworkConfig c;
+  c.hidden_activation = spec_.hidden_activation[axis_index(id, 0)];
+  c.output_activation = spec_.output_activation[axis_index(id, 1)];
+  c.target = spec_.target[axis_index(id, 2)];
+  c.hidden = spec_.hidden[axis_index(id, 3)];
+  c.init_range = spec_.init_range[axis_index(id, 4)];
+  c.lr = spec_.lr[axis_index(id, 5)];
+  c.batch_size = spec_.batch_size[axis_index(id, 6)];
+  c.max_iterations = spec_.max_epoch[axis_index(id, 7)];
+  c.stop_loss = spec_.stop_loss[axis_index(id, 8)];
+  return c;
+}
+
+std::string StudyGrid::axis_value(uint32_t id, int axis) const {
+  const size_t i = axis_index(id, axis);
+  switch (axis) {
+    case 0: return activation_name(spec_.hidden_activation[i]);
+    case 1: return activation_name(spec_.output_activation[i]);
+    case 2: return target_name(spec_.target[i]);
+    case 3: return fmt::format("{}", spec_.hidden[i]);
+    case 4: return fmt::format("{}", spec_.init_range[i]);
+    case 5: return fmt::format("{}", spec_.lr[i]);
+    case 6: return fmt::format("{}", spec_.batch_size[i]);
+    case 7: return fmt::format("{}", spec_.max_epoch[i]);
+    default: return fmt::format("{}", spec_.stop_loss[i]);
+  }
+}
+
+std::vector<int> StudyGrid::varying_axes() const {
+  std::vector<int> v;
+  for (int a = 0; a < kAxisCount; ++a)
+    if (axis_size(a) > 1) v.push_back(a);
+  return v;
+}
+
+std::string StudyGrid::label(uint32_t id) const {
+  std::string s;
+  for (int a : varying_axes()) s += fmt::format("{}{}={}", s.empty() ? "" : " ", kAxes[a], axis_value(id, a));
+  return s.empty() ? "all" : s;
+}
+
+std::string StudyGrid::describe(uint32_t id) const {
+  std::string s;
+  for (int a = 0; a < kAxisCount; ++a) s += fmt::format("{}{}={}", a ? " " : "", kAxes[a], axis_value(id, a));
+  return s;
+}
+
+NetworkRange shard_range(const StudySpec& spec, int index, int count) {
+  const auto n = static_cast<unsigned __int128>(spec.seeds);
+  NetworkRange r;
+  r.begin = spec.first_network + static_cast<uint64_t>(n * static_cast<unsigned>(index - 1) / static_cast<unsigned>(count));
+  r.end = spec.first_network + static_cast<uint64_t>(n * static_cast<unsigned>(index) / static_cast<unsigned>(count));
+  return r;
+}
+
+void parse_shard(const std::string& text, int& index, int& count) {
+  const size_t slash = text.find('/');
+  if (slash == std::string::npos)
+    throw UsageError(fmt::format("--shard: '{}' is not of the form i/n (1 <= i <= n)", text));
+  const int64_t i = parse_int64("--shard", text.substr(0, slash));
+  const int64_t n = parse_int64("--shard", text.substr(slash + 1));
+  if (n < 1 || n > 1000000 || i < 1 || i > n)
+    throw UsageError(fmt::format("--shard: '{}' is not allowed; use i/n with 1 <= i <= n", text));
+  index = static_cast<int>(i);
+  count = static_cast<int>(n);
+}
+
+}  // namespace xorseed

@@ -1,0 +1,112 @@
+// StudySpec: what a seed study trains (the grid of network configurations and the networks
+// per configuration), its value-list syntax, and its JSON form (spec.json).
+//
+// Value lists (every network flag of `xorseed study`, and the string form in a spec file):
+//   a list of items separated by commas; each item is a value or a range:
+//     2..8        integers 2, 3, ..., 8 (inclusive; integer axes only)
+//     2..8:2      2, 4, 6, 8 (step 2)
+//     0.1..1.0:0.3  0.1, 0.4, 0.7, 1.0: a + k*step for k = 0, 1, ... while <= b (+1e-9 relative
+//                 slack), each rounded to 12 significant digits; real axes need a step
+//   e.g. --lr 0.1,0.5..2.0:0.5 --hidden 2..4 --hidden-activation sigmoid,relu
+// An empty item, an inverted range (b < a), a step <= 0 or more than kMaxAxisValues values is
+// an error naming the flag.
+//
+// Grid order: the Cartesian product of the axes in the order of StudyGrid::kAxes below, the
+// LAST axis varying fastest (nested loops, first axis outermost). The configuration id is the
+// index in that order; it selects the configuration's own Philox stream.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/network_config.hpp"
+#include "host/backends/trainer.hpp"
+
+namespace xorseed {
+
+constexpr size_t kMaxAxisValues = 100000;
+constexpr uint64_t kMaxConfigurations = 1000000;
+
+// Value lists as documented above; the numbers in them are read by number_parse.hpp, so errors
+// name the flag and the item ("--lr: 'abc' is not a number").
+std::vector<double> parse_real_list(const std::string& name, const std::string& text);
+std::vector<int64_t> parse_integer_list(const std::string& name, const std::string& text);
+std::vector<std::string> parse_name_list(const std::string& name, const std::string& text);
+
+struct StudySpec {
+  uint64_t seeds = 1000;          // networks per configuration
+  uint64_t first_network = 0;     // index of the first network of every configuration
+  uint64_t seed = 0;              // study seed (Philox key)
+  std::string device = "auto";    // auto, cuda, cuda-blas, cpu, reference
+  Precision precision = Precision::f32;
+  // nullopt = auto: the backend's default_math() (host/backends/trainer.hpp); run_study resolves it when the
+  // study starts, so spec.json always names the mode that ran.
+  std::optional<MathMode> math;
+  bool per_network = false;       // write networks.csv
+  uint64_t trace_sample = 256;    // networks per configuration traced on the CPU for loss bands
+  // The axes, in grid order.
+  std::vector<Activation> hidden_activation{Activation::sigmoid};
+  std::vector<Activation> output_activation{Activation::sigmoid};
+  std::vector<Target> target{Target::bilinear};
+  std::vector<int> hidden{2};
+  std::vector<double> init_range{0.5};
+  std::vector<double> lr{0.5};
+  std::vector<int> batch_size{4};
+  std::vector<int> max_epoch{20000};
+  std::vector<double> stop_loss{0.002};
+};
+
+// Sets one axis or option from its flag text (key as in spec.json, e.g. "lr", "max_epoch");
+// `name` labels errors (a flag like "--lr" or "spec.json: key 'lr'").
+void set_spec_value(StudySpec& spec, const std::string& key, const std::string& name, const std::string& text);
+
+// The resolved spec as JSON: every axis an explicit array (spec.json).
+nlohmann::json spec_to_json(const StudySpec& spec);
+// Reads a spec (resolved or hand-written: an axis may be a scalar, an array or a string in the
+// list syntax). Unknown key, wrong type, empty list, inverted range -> UsageError naming
+// `source` and the key.
+StudySpec spec_from_json(const nlohmann::json& j, const std::string& source);
+StudySpec read_spec_file(const std::string& path);
+
+// The configurations of a spec, in grid order.
+class StudyGrid {
+ public:
+  static constexpr const char* kAxes[] = {"hidden_activation", "output_activation", "target",
+                                          "hidden", "init_range", "lr", "batch_size", "max_epoch",
+                                          "stop_loss"};
+  static constexpr int kAxisCount = 9;
+
+  // Validates every configuration (UsageError naming the flag); at most kMaxConfigurations.
+  explicit StudyGrid(const StudySpec& spec);
+  uint32_t size() const { return size_; }
+  NetworkConfig at(uint32_t config_id) const;
+  // The value of an axis for a configuration, as text ("0.5", "sigmoid").
+  std::string axis_value(uint32_t config_id, int axis) const;
+  // Axes with more than one value (the ones that tell configurations apart).
+  std::vector<int> varying_axes() const;
+  // "lr=0.5 hidden=3" over the varying axes; "all" when the grid has one configuration.
+  std::string label(uint32_t config_id) const;
+  // Every axis: "hidden_activation=sigmoid output_activation=sigmoid ... stop_loss=0.002".
+  std::string describe(uint32_t config_id) const;
+  const StudySpec& spec() const { return spec_; }
+
+ private:
+  size_t axis_size(int axis) const;
+  size_t axis_index(uint32_t config_id, int axis) const;
+  StudySpec spec_;
+  uint32_t size_ = 0;
+};
+
+// Which networks of a configuration shard i of n (1-based) runs: contiguous blocks,
+// [first + floor((i-1) N / n), first + floor(i N / n)).
+struct NetworkRange {
+  uint64_t begin = 0, end = 0;
+};
+NetworkRange shard_range(const StudySpec& spec, int shard_index, int shard_count);
+// Parses "i/n" (1 <= i <= n); UsageError naming --shard otherwise.
+void parse_shard(const std::string& text, int& index, int& count);
+
+}  // namespace xorseed

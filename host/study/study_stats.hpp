@@ -1,0 +1,91 @@
+// The statistics of a seed study, all exactly mergeable (integer counts), so that shards,
+// chunks and resumed runs combine into the same numbers as one uninterrupted run.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/network_config.hpp"
+#include "core/outcome.hpp"
+#include "kernels/outcome_stats.hpp"
+
+namespace xorseed {
+
+// ---- failure classes and bins: kernels/outcome_stats.hpp, shared with the device reduction -------
+// FailureClass, classify_outcome, the loss / |cos| / correct bins and network_bins are defined there
+// once, as __host__ __device__ functions.
+
+const char* failure_class_name(FailureClass c);  // solved, plateau-half, stuck, other-partial, diverged
+// One paragraph defining the classes, for summary.md.
+std::string failure_class_definitions();
+FailureClass classify(const Outcome& outcome, Target target);  // classify_outcome with target's corners
+// What a reduction of networks of `config` needs: its corner targets, max_iterations and the loss edges.
+StatsParams stats_params(const NetworkConfig& config);
+
+// ---- Wilson score interval --------------------------------------------------------------------
+struct Interval {
+  double lo = 0, hi = 1;
+};
+constexpr double kZ95 = 1.959963984540054;
+// The 95 % Wilson interval of a proportion k / n; [0, 1] when n = 0.
+Interval wilson_interval(uint64_t k, uint64_t n, double z = kZ95);
+
+// ---- exact histogram of integer values -------------------------------------------------------------
+// Counts per value (a sparse map): merges without error, and its quantiles are exact.
+class ExactHistogram {
+ public:
+  void add(int64_t value, uint64_t count = 1);
+  void merge(const ExactHistogram& other);
+  uint64_t total() const { return total_; }
+  // Nearest rank: the smallest value v with count(values <= v) >= ceil(q * total); 0 when empty.
+  int64_t quantile(double q) const;
+  double mean() const;  // exact integer sum / total
+  const std::map<int64_t, uint64_t>& counts() const { return counts_; }
+  nlohmann::json to_json() const;  // [[value, count], ...] ascending
+  static ExactHistogram from_json(const nlohmann::json& j);
+
+ private:
+  std::map<int64_t, uint64_t> counts_;
+  uint64_t total_ = 0;
+};
+
+// ---- per-configuration statistics ------------------------------------------------------------------
+struct ConfigStats {
+  uint64_t networks = 0;
+  uint64_t converged = 0;                               // early stop fired
+  uint64_t network_iterations = 0;                      // sum of iterations run
+  std::array<uint64_t, kFailureClassCount> classes{};   // by FailureClass
+  std::array<uint64_t, kCorrectBuckets> correct{};      // by corners correct: accuracy 0/25/50/75/100 %
+  ExactHistogram iterations;                            // iterations to stop
+  std::array<uint64_t, kLossBins> loss_bins{};
+  std::array<uint64_t, kCosFineBins> cos_networks{}, cos_failures{};  // failure = not solved
+  double wall_seconds = 0;                              // not exact across runs; excluded from comparisons
+
+  // count_iterations = false: the caller adds b.iterations to `iterations` itself (in bulk).
+  void add(const NetworkBins& b, bool count_iterations = true);
+  // One outcome counted as class c (iterations not clamped).
+  void add(const Outcome& outcome, FailureClass c, bool count_iterations = true);
+  void merge(const ConfigStats& other);  // wall_seconds adds up
+  nlohmann::json to_json() const;
+  static ConfigStats from_json(const nlohmann::json& j);
+};
+
+// The loss bin (loss_bin_of with the edges below); NaN -> 0. cos_fine_bin: kernels/outcome_stats.hpp.
+int loss_bin(double loss);
+const double* loss_bin_edges();  // kLossEdges ascending: 10^(kLossDecadeMin + j / kLossBinsPerDecade)
+double loss_bin_lower_edge_log10(int bin);  // bin >= 1
+
+// Cosine hypothesis: the failure rate per |cos| bin, and the point-biserial correlation between
+// |cos| (fine-bin midpoints) and failure (not solved); NaN when undefined.
+struct CosineAnalysis {
+  std::array<uint64_t, kCosBins> networks{}, failures{};
+  std::array<Interval, kCosBins> ci{};
+  double point_biserial = 0;
+  std::string verdict;  // one line
+};
+CosineAnalysis analyse_cosine(const ConfigStats& s);
+
+}  // namespace xorseed

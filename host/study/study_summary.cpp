@@ -1,0 +1,207 @@
+#include "host/study/study_summary.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "host/io/atomic_file.hpp"
+
+namespace xorseed {
+
+namespace {
+
+const char* kAccuracyNames[5] = {"0%", "25%", "50%", "75%", "100%"};
+
+double fraction(uint64_t k, uint64_t n) { return n ? static_cast<double>(k) / static_cast<double>(n) : 0.0; }
+double throughput(const ConfigStats& s) {
+  return s.wall_seconds > 0 ? static_cast<double>(s.network_iterations) / s.wall_seconds : 0.0;
+}
+nlohmann::json nullable(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
+
+std::string si(double x) {
+  if (x >= 1e9) return fmt::format("{:.2f}G", x / 1e9);
+  if (x >= 1e6) return fmt::format("{:.2f}M", x / 1e6);
+  if (x >= 1e3) return fmt::format("{:.1f}k", x / 1e3);
+  return fmt::format("{:.0f}", x);
+}
+
+nlohmann::json config_json(const StudyGrid& grid, uint32_t id, const ConfigStats& s) {
+  const NetworkConfig c = grid.at(id);
+  const uint64_t solved = s.classes[static_cast<int>(FailureClass::solved)];
+  const Interval ci = wilson_interval(solved, s.networks);
+  nlohmann::json j;
+  j["config_id"] = id;
+  j["label"] = grid.label(id);
+  nlohmann::json cfg;
+  for (int a = 0; a < StudyGrid::kAxisCount; ++a) cfg[StudyGrid::kAxes[a]] = grid.axis_value(id, a);
+  cfg["hidden"] = c.hidden;
+  cfg["init_range"] = c.init_range;
+  cfg["lr"] = c.lr;
+  cfg["batch_size"] = c.batch_size;
+  cfg["max_epoch"] = c.max_iterations;
+  cfg["stop_loss"] = c.stop_loss;
+  j["config"] = cfg;
+  j["networks"] = s.networks;
+  j["solved"] = solved;
+  j["solved_fraction"] = fraction(solved, s.networks);
+  j["solved_ci95"] = {ci.lo, ci.hi};
+  nlohmann::json cls;
+  const nlohmann::json acc = {{"accuracy_percent", {0, 25, 50, 75, 100}}, {"networks", s.correct}};
+  for (int k = 0; k < kFailureClassCount; ++k) cls[failure_class_name(static_cast<FailureClass>(k))] = s.classes[k];
+  j["accuracy_histogram"] = acc;
+  j["failure_classes"] = cls;
+  j["diverged"] = s.classes[static_cast<int>(FailureClass::diverged)];
+  j["converged"] = s.converged;
+  j["iterations"] = {{"p10", s.iterations.quantile(0.1)},
+                     {"p50", s.iterations.quantile(0.5)},
+                     {"p90", s.iterations.quantile(0.9)},
+                     {"mean", s.iterations.mean()},
+                     {"histogram", s.iterations.to_json()}};
+  j["network_iterations"] = s.network_iterations;
+  const CosineAnalysis a = analyse_cosine(s);
+  nlohmann::json bins = nlohmann::json::array();
+  for (int b = 0; b < kCosBins; ++b)
+    bins.push_back({{"abs_cos", {static_cast<double>(b) / kCosBins, static_cast<double>(b + 1) / kCosBins}},
+                    {"networks", a.networks[b]},
+                    {"failures", a.failures[b]},
+                    {"ci95", {a.ci[b].lo, a.ci[b].hi}}});
+  j["cosine_hypothesis"] = {{"bins", bins}, {"point_biserial_r", nullable(a.point_biserial)}, {"verdict", a.verdict}};
+  j["raw"] = s.to_json();
+  j["raw"].erase("wall_seconds");
+  j["wall_seconds"] = s.wall_seconds;
+  j["throughput"] = throughput(s);
+  return j;
+}
+
+}  // namespace
+
+StudyPlotsData plots_data(const StudySummary& s) {
+  const StudyGrid grid(s.spec);
+  StudyPlotsData plots;
+  for (uint32_t id = 0; id < grid.size(); ++id) {
+    add_plot_series(plots, grid.label(id), s.stats[id], grid.at(id).max_iterations);
+    plots.bands.push_back(s.bands[id] ? *s.bands[id] : LossBands{});
+  }
+  return plots;
+}
+
+nlohmann::json summary_to_json(const StudySummary& s) {
+  const StudyGrid grid(s.spec);
+  nlohmann::json j;
+  j["format"] = "xorseed-study-summary/1";
+  j["spec"] = spec_to_json(s.spec);
+  j["definitions"] = {{"failure_classes", failure_class_definitions()},
+                      {"near_half", kNearHalf},
+                      {"stuck_loss_tolerance", kStuckLossTolerance},
+                      {"solved_ci", "95 % Wilson score interval"},
+                      {"iterations_quantiles", "nearest rank over the exact histogram"},
+                      {"cosine", "failure (not solved) rate per bin of |max row cosine of initial W_h|; "
+                                 "point-biserial correlation between |cos| and failure"}};
+  nlohmann::json configs = nlohmann::json::array();
+  ConfigStats pooled;
+  for (uint32_t id = 0; id < grid.size(); ++id) {
+    configs.push_back(config_json(grid, id, s.stats[id]));
+    pooled.merge(s.stats[id]);
+  }
+  j["configurations"] = configs;
+  j["pooled_cosine_verdict"] = analyse_cosine(pooled).verdict;
+  j["plots"] = plots_data(s).to_json();
+  j["run"] = s.run;
+  return j;
+}
+
+std::string comparison_table(const StudySummary& s) {
+  const StudyGrid grid(s.spec);
+  std::string md =
+      "| id | configuration | networks | solved | 95 % CI | plateau-half | stuck | other-partial | diverged | "
+      "iterations p50 | throughput (net-it/s) |\n|---:|---|---:|---:|---|---:|---:|---:|---:|---:|---:|\n";
+  for (uint32_t id = 0; id < grid.size(); ++id) {
+    const ConfigStats& st = s.stats[id];
+    const uint64_t solved = st.classes[0];
+    const Interval ci = wilson_interval(solved, st.networks);
+    md += fmt::format("| {} | {} | {} | {:.2f} % | [{:.2f}, {:.2f}] % | {} | {} | {} | {} | {} | {} |\n", id,
+                      grid.label(id), st.networks, 100 * fraction(solved, st.networks), 100 * ci.lo, 100 * ci.hi,
+                      st.classes[1], st.classes[2], st.classes[3], st.classes[4], st.iterations.quantile(0.5),
+                      si(throughput(st)));
+  }
+  return md;
+}
+
+std::string summary_to_markdown(const StudySummary& s) {
+  const StudyGrid grid(s.spec);
+  std::string md;
+  auto out = [&md](const std::string& line) { md += line + "\n"; };
+  out("# xorseed study");
+  out("");
+  const std::string summaries = s.run.value("summaries", "");
+  out(fmt::format("{} configuration(s) x {} networks (networks {}..{}), study seed {}, precision {}, math {}, "
+                  "device {}{}.",
+                  grid.size(), s.spec.seeds, s.spec.first_network, s.spec.first_network + s.spec.seeds - 1,
+                  s.spec.seed, precision_name(s.spec.precision), s.spec.math ? math_mode_name(*s.spec.math) : "auto",
+                  s.run.value("backend", s.spec.device),
+                  summaries.empty() ? std::string() : " (outcomes reduced on the " + summaries + ")"));
+  out("Rerun: `xorseed study --spec DIR/spec.json --out NEW` (DIR: this directory). Replay one network: "
+      "`xorseed replay --study DIR --config K --network I`.");
+  out("");
+  out(failure_class_definitions());
+  out("Solved fractions carry a 95 % Wilson interval. Iteration quantiles are nearest-rank over exact counts.");
+  out("");
+  out("## Comparison");
+  out("");
+  md += comparison_table(s);
+  ConfigStats pooled;
+  for (uint32_t id = 0; id < grid.size(); ++id) pooled.merge(s.stats[id]);
+  out("");
+  out("## Cosine hypothesis");
+  out("");
+  out("Does the initial max row cosine similarity of W_h predict failure? Failure rate (not solved) per bin of "
+      "|cos| (10 bins over [0, 1]) with 95 % Wilson intervals; association: point-biserial correlation between "
+      "|cos| and failure.");
+  out("");
+  for (uint32_t id = 0; id < grid.size(); ++id)
+    out(fmt::format("- config {} ({}): {}", id, grid.label(id), analyse_cosine(s.stats[id]).verdict));
+  if (grid.size() > 1) out(fmt::format("- pooled over all configurations: {}", analyse_cosine(pooled).verdict));
+  out("");
+  for (uint32_t id = 0; id < grid.size(); ++id) {
+    const ConfigStats& st = s.stats[id];
+    out(fmt::format("## Configuration {}: {}", id, grid.label(id)));
+    out("");
+    out(fmt::format("`{}`", grid.describe(id)));
+    out("");
+    const Interval ci = wilson_interval(st.classes[0], st.networks);
+    out(fmt::format("- networks: {}; solved: {} ({:.2f} %, 95 % CI [{:.2f}, {:.2f}] %); early-stopped: {}; "
+                    "diverged: {}",
+                    st.networks, st.classes[0], 100 * fraction(st.classes[0], st.networks), 100 * ci.lo,
+                    100 * ci.hi, st.converged, st.classes[4]));
+    std::string acc, cls;
+    for (int k = 0; k < 5; ++k) acc += fmt::format("{}{}: {}", k ? ", " : "", kAccuracyNames[k], st.correct[k]);
+    for (int k = 0; k < kFailureClassCount; ++k)
+      cls += fmt::format("{}{}: {}", k ? ", " : "", failure_class_name(static_cast<FailureClass>(k)), st.classes[k]);
+    out("- accuracy histogram: " + acc);
+    out("- classes: " + cls);
+    out(fmt::format("- iterations to stop: p10 {}, p50 {}, p90 {}, mean {:.1f}", st.iterations.quantile(0.1),
+                    st.iterations.quantile(0.5), st.iterations.quantile(0.9), st.iterations.mean()));
+    out(fmt::format("- wall time {:.3f} s, {} network-iterations, throughput {} network-iterations/s",
+                    st.wall_seconds, st.network_iterations, si(throughput(st))));
+    const CosineAnalysis a = analyse_cosine(st);
+    out("");
+    out("| abs(cos) | networks | failures | failure rate | 95 % CI |");
+    out("|---|---:|---:|---:|---|");
+    for (int b = 0; b < kCosBins; ++b)
+      out(fmt::format("| [{:.1f}, {:.1f}{} | {} | {} | {} | [{:.1f}, {:.1f}] % |", 0.1 * b, 0.1 * (b + 1),
+                      b + 1 == kCosBins ? "]" : ")", a.networks[b], a.failures[b],
+                      a.networks[b] ? fmt::format("{:.1f} %", 100 * fraction(a.failures[b], a.networks[b])) : "-",
+                      100 * a.ci[b].lo, 100 * a.ci[b].hi));
+    out("");
+    out("Cosine verdict: " + a.verdict);
+    out("");
+  }
+  return md;
+}
+
+void write_summary(const std::string& dir, const StudySummary& s) {
+  write_file_atomically(dir + "/summary.json", summary_to_json(s).dump(1) + "\n");
+  write_file_atomically(dir + "/summary.md", summary_to_markdown(s));
+}
+
+}  // namespace xorseed
