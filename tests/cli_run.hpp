@@ -1,5 +1,5 @@
 // Running the built CLI from tests and reading what it wrote: one shell helper, the one-line-error
-// check of DESIGN.md's error policy, and a study's summary.json without what depends on the run.
+// check of the error policy (README.md "Errors"), and a study's summary.json without what depends on the run.
 #pragma once
 #include <gtest/gtest.h>
 

@@ -1,5 +1,7 @@
 // The CPU batch backend (host/backends/cpu/cpu_backend.cpp) and the scalar per-network runner the CUDA kernel
 // executes (kernels/network_step.hpp: train_network) against the Eigen reference.
+// docs/semantics.md §10 (agreement): the cpu backend's bars; §3 (initialisation), §5 (one iteration),
+// §6 (early stop), §7 (divergence and evaluation) are what it must agree on.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -39,6 +41,7 @@ Rerun cpu_rerun(uint64_t seed, Precision precision, MathMode math = MathMode::pr
 // for its sensitivity) take a few seconds on 2 cores.
 constexpr uint64_t kSweepSeeds = 64;
 
+// docs/semantics.md §10 (agreement): double to 1e-12, chaotic seeds at their stable horizon.
 TEST(BatchAgreement, DoubleMatchesReferenceAfter2000IterationsForEveryActivationPairAndWidth) {
   for (int hidden : {1, 2, 3, 8})
     for (Activation ha : kAll)
@@ -62,6 +65,7 @@ TEST(BatchAgreement, DoubleMatchesReferenceAfter2000IterationsForEveryActivation
       }
 }
 
+// docs/semantics.md §5 (one iteration), §6 (early stop), §10 (agreement).
 TEST(BatchAgreement, ScalarRunnerOfTheKernelMatchesReference) {
   // train_network is exactly what one CUDA thread runs; here on the host in double.
   for (Activation ha : kAll)
@@ -89,6 +93,7 @@ TEST(BatchAgreement, ScalarRunnerOfTheKernelMatchesReference) {
     }
 }
 
+// docs/semantics.md §3 (initialisation), §4 (training inputs): bitwise, float = rounded double.
 TEST(BatchAgreement, InitialParametersAreBitwiseTheSharedMappingAndFloatIsRoundedDouble) {
   for (int hidden : {1, 2, 3, 8}) {
     NetworkConfig n;
@@ -130,6 +135,7 @@ TEST(BatchAgreement, InitialParametersAreBitwiseTheSharedMappingAndFloatIsRounde
   }
 }
 
+// docs/semantics.md §9 (cosine diagnostic).
 TEST(BatchAgreement, InitialCosineMatchesReferenceOnTheBackend) {
   NetworkConfig c;
   c.hidden = 3;
@@ -141,6 +147,7 @@ TEST(BatchAgreement, InitialCosineMatchesReferenceOnTheBackend) {
   }
 }
 
+// docs/semantics.md §10 (agreement): float to 1e-3 after 200 iterations.
 TEST(BatchAgreement, FloatBothMathModesMatchReferenceAfter200Iterations) {
   for (MathMode math : {MathMode::precise, MathMode::fast})
     for (Activation ha : kAll)
@@ -161,6 +168,7 @@ TEST(BatchAgreement, FloatBothMathModesMatchReferenceAfter200Iterations) {
 // double (no FMA contraction, libm per lane) all give bitwise the same outcomes; in float each
 // agrees with the reference as float must. Covers the three loop variants: sigmoid/sigmoid on the
 // corners (compile-time pair), another pair on the corners (runtime switch), random mini-batches.
+// docs/semantics.md §10 (math modes and agreement).
 TEST(BatchAgreement, EveryInstructionSetOfTheCpuBackendAgrees) {
   struct Isa {
     const char* name;
@@ -211,6 +219,7 @@ TEST(BatchAgreement, EveryInstructionSetOfTheCpuBackendAgrees) {
   unsetenv("XORSEED_CPU_ISA");
 }
 
+// docs/semantics.md §6 (early stop), §7 (evaluation).
 TEST(BatchAgreement, OutcomesMatchReferenceForTheDefaultConfigIncludingPartialBlocks) {
   const NetworkConfig c;  // sigmoid/sigmoid, H 2, lr 0.5, stop 0.002, 20000 iterations
   const OutcomeBatch got = run_cpu(c, 2024, 5, 37, Precision::f64);  // 37: two full packs and a partial one
@@ -234,6 +243,7 @@ TEST(BatchAgreement, OutcomesMatchReferenceForTheDefaultConfigIncludingPartialBl
   EXPECT_LT(converged, 37);
 }
 
+// docs/semantics.md §2 (targets), §4 (training inputs).
 TEST(BatchAgreement, RandomMiniBatchAndTrigTargetAgree) {
   for (Target target : {Target::bilinear, Target::trig})
     for (int batch : {4, 8}) {
@@ -255,6 +265,7 @@ TEST(BatchAgreement, RandomMiniBatchAndTrigTargetAgree) {
     }
 }
 
+// docs/semantics.md §7 (divergence).
 TEST(BatchAgreement, DivergenceIsAnOutcome) {
   NetworkConfig c;
   c.hidden_activation = Activation::identity;

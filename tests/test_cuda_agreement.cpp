@@ -1,5 +1,7 @@
 // The fused CUDA trainer against the Eigen reference (and the CPU batch backend for large N).
 // Skips with the reason where no CUDA device is present or the build has no CUDA.
+// docs/semantics.md §10 (agreement): the cuda backend's bars for §5 (one iteration), §6 (early stop) and
+// §7 (divergence and evaluation).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -23,6 +25,7 @@ OutcomeBatch run(Backend backend, const NetworkConfig& config, uint64_t seed, ui
   return train_on(backend, config, seed, 1, 0, count, precision, math, keep_params);
 }
 
+// docs/semantics.md §10 (agreement): double to 1e-10.
 TEST(CudaAgreement, DoubleMatchesReferenceAfter2000IterationsOn4096Seeds) {
   SKIP_WITHOUT_CUDA();
   NetworkConfig c;
@@ -39,6 +42,7 @@ TEST(CudaAgreement, DoubleMatchesReferenceAfter2000IterationsOn4096Seeds) {
   EXPECT_LT(worst, 1e-10);
 }
 
+// docs/semantics.md §2 (activations), §10 (agreement).
 TEST(CudaAgreement, DoubleEveryActivationPairAndWidthMatchesReference) {
   SKIP_WITHOUT_CUDA();
   const Activation all[] = {Activation::identity, Activation::relu, Activation::sigmoid, Activation::tanh};
@@ -71,6 +75,7 @@ TEST(CudaAgreement, DoubleEveryActivationPairAndWidthMatchesReference) {
       }
 }
 
+// docs/semantics.md §10 (math modes and agreement): float to 1e-3 after 200 iterations.
 TEST(CudaAgreement, FloatEachMathModeMatchesReferenceAfter200Iterations) {
   SKIP_WITHOUT_CUDA();
   for (MathMode math : {MathMode::precise, MathMode::fast})
@@ -93,6 +98,7 @@ TEST(CudaAgreement, FloatEachMathModeMatchesReferenceAfter200Iterations) {
     }
 }
 
+// docs/semantics.md §4 (training inputs), §7 (evaluation).
 TEST(CudaAgreement, RandomMiniBatchTrigAndOutcomesMatchReference) {
   SKIP_WITHOUT_CUDA();
   NetworkConfig c;
@@ -113,6 +119,7 @@ TEST(CudaAgreement, RandomMiniBatchTrigAndOutcomesMatchReference) {
   }
 }
 
+// docs/semantics.md §10 (agreement): long float runs compare outcomes.
 TEST(CudaAgreement, SolvedOutcomeAfter20000IterationsAgreesOn100000SeedsInFloat) {
   SKIP_WITHOUT_CUDA();
   // Float vs double over 20000 iterations: chaos can flip a seed near a saddle, so this compares
@@ -141,6 +148,7 @@ TEST(CudaAgreement, SolvedOutcomeAfter20000IterationsAgreesOn100000SeedsInFloat)
   }
 }
 
+// docs/semantics.md §3 (initialisation), §6 (early stop): the network, not its lane, fixes the outcome.
 TEST(CudaAgreement, LaneRefillTrainsEachOfAMillionNetworksOnceAsTheReferenceDoes) {
   SKIP_WITHOUT_CUDA();
   // 1,000,000 networks are ~7 per resident thread on an H100, so most lanes are refilled, at different

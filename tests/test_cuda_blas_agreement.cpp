@@ -2,6 +2,8 @@
 // elementwise kernels) against the Eigen reference, and its errors through the CLI.
 // The agreement tests skip with the reason where no CUDA device is present or the build has no
 // CUDA; the CLI tests run everywhere (without a device, --device cuda-blas is a one-line error).
+// docs/semantics.md §10 (agreement): the cuda-blas backend's bars for §5 (one iteration), §6 (early stop) and
+// §7 (divergence and evaluation).
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
@@ -52,6 +54,7 @@ Rerun blas_rerun(uint64_t seed, Precision precision) {
 
 // ---- agreement with the reference (GPU) ----
 
+// docs/semantics.md §10 (agreement): double to 1e-10.
 TEST(CudaBlasAgreement, DoubleDefaultConfigMatchesReferenceAfter2000IterationsOn512Seeds) {
   SKIP_WITHOUT_CUDA();
   NetworkConfig c;  // sigmoid/sigmoid, H 2, the corners: not chaotic for these seeds (test_cuda_agreement.cpp)
@@ -72,6 +75,7 @@ TEST(CudaBlasAgreement, DoubleDefaultConfigMatchesReferenceAfter2000IterationsOn
   EXPECT_LT(worst, 1e-10);
 }
 
+// docs/semantics.md §2 (activations), §4 (training inputs), §10 (agreement).
 TEST(CudaBlasAgreement, DoubleEveryActivationPairCornersAndRandomBatchesMatchReference) {
   SKIP_WITHOUT_CUDA();
   // H 5 and the trig target on 16 random points: shapes the fused kernel does not have.
@@ -107,6 +111,7 @@ TEST(CudaBlasAgreement, DoubleEveryActivationPairCornersAndRandomBatchesMatchRef
               stable_total, total);
 }
 
+// docs/semantics.md §1 (network): H up to 16; §4 (training inputs): B up to 64.
 TEST(CudaBlasAgreement, DoubleWidestNetworkAndLargestBatchAndEveryWidthMatchReference) {
   SKIP_WITHOUT_CUDA();
   int stable = 0;
@@ -137,6 +142,7 @@ TEST(CudaBlasAgreement, DoubleWidestNetworkAndLargestBatchAndEveryWidthMatchRefe
   }
 }
 
+// docs/semantics.md §10 (agreement): float to 1e-3 after 200 iterations.
 TEST(CudaBlasAgreement, FloatMatchesReferenceAfter200Iterations) {
   SKIP_WITHOUT_CUDA();
   const std::pair<Activation, Activation> pairs[] = {{Activation::sigmoid, Activation::sigmoid},
@@ -164,6 +170,7 @@ TEST(CudaBlasAgreement, FloatMatchesReferenceAfter200Iterations) {
     }
 }
 
+// docs/semantics.md §6 (early stop).
 TEST(CudaBlasAgreement, EarlyStopIterationCountsEqualReference) {
   SKIP_WITHOUT_CUDA();
   // stop_loss 0.002 (the default), at most 5000 iterations: in each configuration most seeds stop
@@ -219,6 +226,7 @@ TEST(CudaBlasAgreement, EarlyStopIterationCountsEqualReference) {
   }
 }
 
+// docs/semantics.md §7 (divergence).
 TEST(CudaBlasAgreement, DivergenceIsAnOutcomeAndEndsTheChunkEarly) {
   SKIP_WITHOUT_CUDA();
   NetworkConfig c;
@@ -261,6 +269,7 @@ OutcomeBatch blas_chunked(const NetworkConfig& n, uint64_t seed, uint64_t first,
 }
 #endif
 
+// docs/semantics.md §3 (initialisation): a network does not depend on its chunk.
 TEST(CudaBlasAgreement, ChunksOffsetsAndKeepParamsDoNotChangeOutcomes) {
   SKIP_WITHOUT_CUDA();
 #if defined(XORSEED_HAVE_CUDA)
@@ -287,6 +296,7 @@ TEST(CudaBlasAgreement, ChunksOffsetsAndKeepParamsDoNotChangeOutcomes) {
 #endif
 }
 
+// docs/semantics.md §10 (math modes): cuda-blas has precise only.
 TEST(CudaBlasAgreement, FastMathIsAUsageErrorNamingMath) {
   SKIP_WITHOUT_CUDA();
   std::string note;

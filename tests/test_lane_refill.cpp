@@ -2,6 +2,8 @@
 //   - the tanh-form sigmoid/sigmoid iteration (kernels/network_step.hpp) against the Eigen reference;
 //   - lane refill (kernels/lane_refill.hpp): warps of 32 lanes simulated in lockstep with the same votes
 //     as lanes_kernel, against train_network run network by network.
+// docs/semantics.md §5 (one iteration): the tanh form is its algebra rearranged; §6 (early stop), §7 (divergence),
+// §10 (agreement).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -83,8 +85,9 @@ void expect_double_tanh_form_matches_reference(Target target) {
   EXPECT_GE(stable, 32) << "most sigmoid/sigmoid seeds are stable at 2000 iterations";
 }
 
+// docs/semantics.md §5 (one iteration), §10 (agreement).
 TEST(TanhForm, DoubleMatchesReferenceAfter2000IterationsAtEveryKernelWidth) {
-  // The same real-number iteration as DESIGN.md, rounded in another order: in double it must land on
+  // The same real-number iteration as docs/semantics.md §5, rounded in another order: in double it must land on
   // the reference's parameters to rounding (a wrong sign or factor anywhere is off by far more).
   expect_double_tanh_form_matches_reference<1>(Target::bilinear);
   expect_double_tanh_form_matches_reference<2>(Target::bilinear);
@@ -94,6 +97,7 @@ TEST(TanhForm, DoubleMatchesReferenceAfter2000IterationsAtEveryKernelWidth) {
   expect_double_tanh_form_matches_reference<2>(Target::trig);
 }
 
+// docs/semantics.md §6 (early stop).
 TEST(TanhForm, DoubleEarlyStopsAtTheReferencesIterationWithItsLoss) {
   NetworkConfig n;  // the default configuration: stop_loss 0.002, 20000 iterations
   for (uint64_t net = 0; net < 24; ++net) {
@@ -107,6 +111,7 @@ TEST(TanhForm, DoubleEarlyStopsAtTheReferencesIterationWithItsLoss) {
   }
 }
 
+// docs/semantics.md §10 (agreement): float to 1e-3 after 200 iterations.
 TEST(TanhForm, FloatMatchesReferenceTo1e3After200Iterations) {
   NetworkConfig n;
   n.max_iterations = 200;
@@ -122,6 +127,7 @@ TEST(TanhForm, FloatMatchesReferenceTo1e3After200Iterations) {
   EXPECT_GT(worst, 0.0) << "float cannot match double exactly; a zero means the float path did not run";
 }
 
+// docs/semantics.md §6 (early stop): stop_loss 0 disables it.
 TEST(TanhForm, LossOnlyAtTheEndGivesTheSameNetworkAsTrackingItEveryIteration) {
   // stop = the smallest positive float never fires, but makes the lane track the loss every iteration.
   NetworkConfig n;
@@ -151,6 +157,7 @@ TEST(TanhForm, LossOnlyAtTheEndGivesTheSameNetworkAsTrackingItEveryIteration) {
   }
 }
 
+// docs/semantics.md §7 (divergence): a NaN loss ends training after its iteration.
 TEST(TanhForm, NanStopsTheLaneAfterOneIterationWithANanLossInBothModes) {
   NetworkConfig n;
   const StepConfig c = step_config_of(n, 1, 0);
@@ -312,6 +319,7 @@ NetworkConfig early_stopping(Activation hidden, Activation output, int batch) {
   return n;
 }
 
+// docs/semantics.md §3 (initialisation): the outcome does not depend on the lane.
 TEST(LaneRefill, TanhFormLanesGiveEachNetworkTheOutcomeOfTrainNetwork) {
   using Ops = MathOps<FastMath, float>;
   const NetworkConfig n = early_stopping(Activation::sigmoid, Activation::sigmoid, 4);

@@ -3,6 +3,7 @@
 // reduce_chunk: the same ConfigStats, exactly, on batches built to hit every class and every edge.
 // This TU alone is built with THRUST_DEVICE_SYSTEM=CPP and the CCCL headers (CMakeLists.txt); a build
 // without them leaves it out. The device instantiation itself is checked in tests/test_cuda_reduction.cpp.
+// docs/semantics.md §8 (failure classes): the classes and counts both reductions take from each outcome.
 #include <gtest/gtest.h>
 
 #include <cmath>

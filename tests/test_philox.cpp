@@ -1,5 +1,6 @@
 // Philox4x32-10 against the published known-answer vectors (Random123 kat_vectors), and the
 // seed mapping's basic contract.
+// docs/semantics.md §3 (initialisation and the Philox mapping).
 #include <gtest/gtest.h>
 
 #include "kernels/network_init.hpp"

@@ -1,6 +1,8 @@
 // The Eigen reference trainer against plain scalar formulas written out here, independently of
 // kernels/activation.hpp and of Eigen: gradients, iterations, trace, stopping, divergence,
 // inputs, targets, and two pinned networks of seed 0.
+// docs/semantics.md §2 (activations), §3 (initialisation), §4 (training inputs), §5 (one iteration),
+// §6 (early stop), §7 (divergence and evaluation), §9 (trace): the reference is the oracle of §10.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -130,6 +132,7 @@ bool near_a_relu_kink(const NetworkConfig& c, const std::vector<double>& p, cons
 
 // Catches a wrong sign, a missing activation derivative, a wrong 1/B, or a transposed W_o in
 // the backward pass, for every activation pair and width.
+// docs/semantics.md §2 (derivatives), §5 (one iteration): g is the gradient of L/2.
 TEST(ReferenceGradient, EqualsCentralFiniteDifferencesForEveryActivationPairAndWidth) {
   int checked = 0;
   uint64_t draw = 0;
@@ -182,6 +185,7 @@ ReferenceOptions snapshots_up_to(int last) {
 
 // Catches an update that uses the wrong learning-rate scaling, updates W_o before computing the
 // hidden deltas, or reports the loss after rather than before the update.
+// docs/semantics.md §5 (one iteration).
 TEST(ReferenceIteration, FirstIterationMatchesScalarFormulasTo1e12) {
   NetworkConfig c;
   c.hidden_activation = Activation::tanh;
@@ -200,6 +204,7 @@ TEST(ReferenceIteration, FirstIterationMatchesScalarFormulasTo1e12) {
 // The seed document's deterministic init: W_h = [[0.1, 0.2], [0.3, 0.4]], b_h = [0.1, 0.1],
 // W_o = [[0.5, 0.6]], b_o = [0.1], sigmoid/sigmoid, corners, lr 0.5. Catches a drift that only
 // shows after several updates (e.g. stale activations reused across iterations).
+// docs/semantics.md §5 (one iteration).
 TEST(ReferenceIteration, SeedDocumentInitFollowsTheFormulasForFiveIterations) {
   NetworkConfig c;
   c.max_iterations = 5;
@@ -233,6 +238,7 @@ double manual_max_row_cosine(const std::vector<double>& p, int H) {
 
 // Catches trace values taken after the update, a sample variance (1/(B-1)) instead of the
 // population one, deltas scaled by 1/B, or a cosine of the wrong rows.
+// docs/semantics.md §9 (cosine diagnostic and the trace).
 TEST(ReferenceTrace, MeansVariancesDeltasAndCosinesMatchAManualForwardPass) {
   NetworkConfig c;
   c.hidden = 3;
@@ -265,6 +271,7 @@ TEST(ReferenceTrace, MeansVariancesDeltasAndCosinesMatchAManualForwardPass) {
 
 // Catches stopping one iteration late/early, comparing with <= instead of <, or a stop rule
 // that runs when stop_loss = 0 (disabled).
+// docs/semantics.md §6 (early stop).
 TEST(ReferenceStopping, StopsAtTheFirstIterationWhoseLossIsBelowStopLoss) {
   NetworkConfig full;
   full.stop_loss = 0;
@@ -287,6 +294,7 @@ TEST(ReferenceStopping, StopsAtTheFirstIterationWhoseLossIsBelowStopLoss) {
 }
 
 // Catches a crash, an exception or a "converged" verdict when the loss overflows.
+// docs/semantics.md §7 (divergence).
 TEST(ReferenceStopping, DivergenceIsAnOutcomeNotACrash) {
   NetworkConfig c;
   c.hidden_activation = Activation::identity;
@@ -309,6 +317,7 @@ TEST(ReferenceStopping, DivergenceIsAnOutcomeNotACrash) {
 // ---- inputs, targets, evaluation ----------------------------------------------------------------
 
 // Catches random points drawn before the parameters, redrawn per iteration, or ignored.
+// docs/semantics.md §3 (initialisation), §4 (training inputs): the order of the draws.
 TEST(ReferenceInputs, BatchOtherThanFourTrainsOnPointsDrawnAfterTheParameters) {
   NetworkConfig c;
   c.batch_size = 7;
@@ -329,6 +338,7 @@ TEST(ReferenceInputs, BatchOtherThanFourTrainsOnPointsDrawnAfterTheParameters) {
 }
 
 // Catches the trig target falling back to the bilinear one.
+// docs/semantics.md §2 (targets).
 TEST(ReferenceTargets, TrigTargetIsSinOfTheSumOfArcsines) {
   NetworkConfig c;
   c.target = Target::trig;
@@ -344,6 +354,7 @@ TEST(ReferenceTargets, TrigTargetIsSinOfTheSumOfArcsines) {
 
 // Catches a wrong correctness threshold, rmse of e^2 rather than (t - y)^2 / 2, or predictions
 // taken from the initial parameters.
+// docs/semantics.md §7 (evaluation).
 TEST(ReferenceEvaluation, CornersAccuracyAndRmseFollowTheFinalParameters) {
   const NetworkConfig c;
   const ReferenceRun run = reference_train(c, NetworkId{0, 0, 5});

@@ -1,4 +1,5 @@
 // Study statistics: Wilson interval, failure classes, exact histograms, mergeable stats.
+// docs/semantics.md §8 (failure classes).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -36,6 +37,7 @@ Outcome outcome(double y00, double y01, double y10, double y11, double loss) {
   return o;
 }
 
+// docs/semantics.md §8 (failure classes), §7 (evaluation): the 0.05 threshold.
 TEST(FailureClassifier, HandMadeOutcomes) {
   EXPECT_EQ(classify(outcome(0.02, 0.97, 0.98, 0.03, 0.001), Target::bilinear), FailureClass::solved);
   // The seed's NG 1: 0.04, 0.50, 0.96, 0.50.
