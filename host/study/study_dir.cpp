@@ -100,7 +100,7 @@ StudySpec read_study_spec(const std::string& dir, const std::string& flag) {
 
 int max_hidden(const StudySpec& spec) {
   int h = 1;
-  for (int x : spec.hidden) h = std::max(h, x);
+  for (AxisValue x : spec.values("hidden")) h = std::max(h, static_cast<int>(x));
   return h;
 }
 
