@@ -4,6 +4,7 @@
 #include <iterator>
 #include <limits>
 #include <type_traits>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -16,92 +17,106 @@ namespace {
 
 constexpr double kNoLimit = std::numeric_limits<double>::infinity();
 
-template <size_t N>
-std::vector<std::string> names_of(const char* const (&names)[N]) {
-  return std::vector<std::string>(std::begin(names), std::end(names));
-}
-
 std::string joined(const std::vector<std::string>& names) {
   std::string s;
   for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
   return s;
 }
 
-// A name axis; its help ends with the names.
-NetworkAxis name_axis(const char* key, const char* flag, std::vector<std::string> names, const std::string& help) {
-  NetworkAxis a;
-  a.key = key;
-  a.flag = flag;
-  a.kind = AxisKind::name;
-  a.names = std::move(names);
-  a.rule = "it must be one of " + joined(a.names);
-  a.type_name = "NAME";
-  a.help = help + ": " + joined(a.names);
-  return a;
-}
+// One row, said in order: key and flag, the allowed values, the help, the field.
+class Row {
+ public:
+  Row(const char* key, const char* flag, const char* short_flag = "") {
+    a_.key = key;
+    a_.flag = flag;
+    a_.short_flag = short_flag;
+  }
+  template <size_t N>
+  Row& names(const char* const (&names)[N]) {
+    a_.kind = AxisKind::name;
+    a_.names.assign(std::begin(names), std::end(names));
+    a_.rule = "it must be one of " + joined(a_.names);
+    return *this;
+  }
+  Row& integers(int lo, int hi, std::string rule) { return number(AxisKind::integer, lo, false, hi, std::move(rule)); }
+  Row& reals_above(double lo, std::string rule) { return number(AxisKind::real, lo, true, kNoLimit, std::move(rule)); }
+  Row& reals_from(double lo, std::string rule) { return number(AxisKind::real, lo, false, kNoLimit, std::move(rule)); }
+  // The help of a name axis: the text, then its names; its placeholder is NAME.
+  Row& help(const std::string& text) { return help("NAME", text + ": " + joined(a_.names)); }
+  // The help of a number axis: its placeholder in train's help ("X") and the text.
+  Row& help(const char* type_name, const std::string& text) {
+    a_.type_name = type_name;
+    a_.help = text;
+    return *this;
+  }
+  // Binds the row to the NetworkConfig field it reads and sets (an enum, an int or a double).
+  template <auto Field>
+  NetworkAxis field() const {
+    using T = std::remove_reference_t<decltype(std::declval<NetworkConfig&>().*Field)>;
+    NetworkAxis a = a_;
+    a.get = [](const NetworkConfig& c) -> AxisValue {
+      if constexpr (std::is_enum_v<T>) return static_cast<AxisValue>(static_cast<int>(c.*Field));
+      else return static_cast<AxisValue>(c.*Field);
+    };
+    a.set = [](NetworkConfig& c, AxisValue v) {
+      if constexpr (std::is_enum_v<T>) c.*Field = static_cast<T>(static_cast<int>(v));
+      else c.*Field = static_cast<T>(v);
+    };
+    return a;
+  }
 
-NetworkAxis number_axis(AxisKind kind, const char* key, const char* flag, const char* short_flag, double lo,
-                        bool lo_excluded, double hi, std::string rule, const char* type_name, std::string help) {
-  NetworkAxis a;
-  a.key = key;
-  a.flag = flag;
-  a.short_flag = short_flag;
-  a.kind = kind;
-  a.lo = lo;
-  a.lo_excluded = lo_excluded;
-  a.hi = hi;
-  a.rule = std::move(rule);
-  a.type_name = type_name;
-  a.help = std::move(help);
-  return a;
-}
+ private:
+  Row& number(AxisKind kind, double lo, bool lo_excluded, double hi, std::string rule) {
+    a_.kind = kind;
+    a_.lo = lo;
+    a_.lo_excluded = lo_excluded;
+    a_.hi = hi;
+    a_.rule = std::move(rule);
+    return *this;
+  }
+  NetworkAxis a_;
+};
 
-// Binds a row to the NetworkConfig field it reads and sets (an enum, an int or a double).
-template <auto Field>
-NetworkAxis on_field(NetworkAxis a) {
-  using T = std::remove_reference_t<decltype(std::declval<NetworkConfig&>().*Field)>;
-  a.get = [](const NetworkConfig& c) -> AxisValue {
-    if constexpr (std::is_enum_v<T>) return static_cast<AxisValue>(static_cast<int>(c.*Field));
-    else return static_cast<AxisValue>(c.*Field);
-  };
-  a.set = [](NetworkConfig& c, AxisValue v) {
-    if constexpr (std::is_enum_v<T>) c.*Field = static_cast<T>(static_cast<int>(v));
-    else c.*Field = static_cast<T>(v);
-  };
-  return a;
-}
-
-// The table. Each row: key, flag, [short flag], the allowed values (names, or lo..hi with the
-// rule that errors quote), the help placeholder and line, and the NetworkConfig field.
+// The table, in grid order.
 std::vector<NetworkAxis> make_table() {
-  const int kMaxInt = std::numeric_limits<int>::max();
-  constexpr bool kExcluded = true, kIncluded = false;
   return {
-      on_field<&NetworkConfig::hidden_activation>(name_axis(
-          "hidden_activation", "--hidden-activation", names_of(kActivationNames), "hidden activation (relu is leaky, 0.01)")),
-      on_field<&NetworkConfig::output_activation>(
-          name_axis("output_activation", "--output-activation", names_of(kActivationNames), "output activation")),
-      on_field<&NetworkConfig::target>(name_axis("target", "--target", names_of(kTargetNames),
-                                                 "target (x1 + x2 - 2 x1 x2 or sin(asin x1 + asin x2))")),
-      on_field<&NetworkConfig::hidden>(number_axis(
-          AxisKind::integer, "hidden", "--hidden", "", 1, kIncluded, kMaxHidden,
-          fmt::format("the hidden width must be 1..{}", kMaxHidden), "H", fmt::format("hidden width H, 1..{}", kMaxHidden))),
-      on_field<&NetworkConfig::init_range>(number_axis(AxisKind::real, "init_range", "--init-range", "", 0, kExcluded,
-                                                       kNoLimit, "the range must be finite and > 0", "R",
-                                                       "initial parameters ~ U(-r, r), r finite and > 0")),
-      on_field<&NetworkConfig::lr>(number_axis(AxisKind::real, "lr", "--lr", "", 0, kExcluded, kNoLimit,
-                                               "the learning rate must be finite and > 0", "X",
-                                               "learning rate, finite and > 0")),
-      on_field<&NetworkConfig::batch_size>(number_axis(
-          AxisKind::integer, "batch_size", "--batch-size", "", 1, kIncluded, kMaxBatch,
-          fmt::format("use 4 for the corners or 1..{} random points", kMaxBatch), "B",
-          fmt::format("mini-batch size: 4 = the four corners, else 1..{} points drawn once from U[0,1)^2", kMaxBatch))),
-      on_field<&NetworkConfig::max_iterations>(number_axis(AxisKind::integer, "max_epoch", "--max-epoch", "-n", 1,
-                                                           kIncluded, kMaxInt, "the iteration count must be >= 1", "N",
-                                                           "most iterations (the seed calls them epochs), >= 1")),
-      on_field<&NetworkConfig::stop_loss>(number_axis(AxisKind::real, "stop_loss", "--stop-loss", "", 0, kIncluded,
-                                                      kNoLimit, "it must be finite and >= 0 (0 disables)", "X",
-                                                      "stop after the first iteration whose loss is below this; 0 disables")),
+      Row("hidden_activation", "--hidden-activation")
+          .names(kActivationNames)
+          .help("hidden activation (relu is leaky, 0.01)")
+          .field<&NetworkConfig::hidden_activation>(),
+      Row("output_activation", "--output-activation")
+          .names(kActivationNames)
+          .help("output activation")
+          .field<&NetworkConfig::output_activation>(),
+      Row("target", "--target")
+          .names(kTargetNames)
+          .help("target (x1 + x2 - 2 x1 x2 or sin(asin x1 + asin x2))")
+          .field<&NetworkConfig::target>(),
+      Row("hidden", "--hidden")
+          .integers(1, kMaxHidden, fmt::format("the hidden width must be 1..{}", kMaxHidden))
+          .help("H", fmt::format("hidden width H, 1..{}", kMaxHidden))
+          .field<&NetworkConfig::hidden>(),
+      Row("init_range", "--init-range")
+          .reals_above(0, "the range must be finite and > 0")
+          .help("R", "initial parameters ~ U(-r, r), r finite and > 0")
+          .field<&NetworkConfig::init_range>(),
+      Row("lr", "--lr")
+          .reals_above(0, "the learning rate must be finite and > 0")
+          .help("X", "learning rate, finite and > 0")
+          .field<&NetworkConfig::lr>(),
+      Row("batch_size", "--batch-size")
+          .integers(1, kMaxBatch, fmt::format("use 4 for the corners or 1..{} random points", kMaxBatch))
+          .help("B", fmt::format("mini-batch size: 4 = the four corners, else 1..{} points drawn once from U[0,1)^2",
+                                 kMaxBatch))
+          .field<&NetworkConfig::batch_size>(),
+      Row("max_epoch", "--max-epoch", "-n")
+          .integers(1, std::numeric_limits<int>::max(), "the iteration count must be >= 1")
+          .help("N", "most iterations (the seed calls them epochs), >= 1")
+          .field<&NetworkConfig::max_iterations>(),
+      Row("stop_loss", "--stop-loss")
+          .reals_from(0, "it must be finite and >= 0 (0 disables)")
+          .help("X", "stop after the first iteration whose loss is below this; 0 disables")
+          .field<&NetworkConfig::stop_loss>(),
   };
 }
 

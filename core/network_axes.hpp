@@ -9,10 +9,14 @@
 // does not change any configuration id, wherever its row stands.
 //
 // Adding an axis: give NetworkConfig its field (the member initialiser is the axis's default),
-// append one row to the table in network_axes.cpp (a name list, or integer / real bounds with
-// the rule that errors quote), and write the math it controls (kernels/, reference/). Nothing
-// else lists the axes; tests/test_network_axes.cpp walks every row through the flags, spec.json,
-// the grid, summary.json and NetworkConfig.
+// append one row to make_table() in network_axes.cpp, e.g.
+//     Row("momentum", "--momentum")
+//         .reals_from(0, "it must be finite and >= 0")
+//         .help("X", "momentum of sgd with momentum, finite and >= 0")
+//         .field<&NetworkConfig::momentum>(),
+// (a name axis: .names(kOptimizerNames) and .help(text)), and write the math it controls
+// (kernels/, reference/). Nothing else lists the axes; tests/test_network_axes.cpp walks every
+// row through the flags, spec.json, the grid, summary.json and NetworkConfig.
 #pragma once
 #include <cstdint>
 #include <string>
