@@ -193,6 +193,8 @@ nlohmann::json open_study_dir(const ResolvedStudy& r) {
 
 // What the chunks carry across configurations.
 struct ChunkRun {
+  // `total` networks of this shard, `already` of them done before this process (a resumed run).
+  ChunkRun(std::FILE* log, uint64_t total, uint64_t already) : progress(log, total, already), done(already) {}
   StudyProgress progress;
   uint64_t done = 0;            // networks done, counting those of a resumed run
   uint64_t iterations = 0;      // network-iterations run by this process
@@ -325,8 +327,7 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
   const uint32_t first_config = state.at("next_config").get<uint32_t>();
   const uint64_t already = first_config * per_config + state.at("done").get<uint64_t>();
   print_study_start(r, grid, already, log);
-  ChunkRun run{StudyProgress(log, per_config * grid.size(), already)};
-  run.done = already;
+  ChunkRun run(log, per_config * grid.size(), already);
   run.summaries = state.value("summaries", "");
   for (uint32_t id = first_config; id < grid.size(); ++id)
     finish_config(r, grid, id, run_config_chunks(r, grid, id, state, run, log), state);
