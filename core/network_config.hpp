@@ -1,5 +1,6 @@
 // NetworkConfig: everything that defines how one network trains (DESIGN.md "Semantics"),
-// and NetworkId: which network of which study it is.
+// and NetworkId: which network of which study it is. Every field a user chooses is an axis of
+// core/network_axes.hpp, whose table gives its flag, allowed values and help.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -7,9 +8,12 @@
 
 namespace xorseed {
 
-// The activations and targets of DESIGN.md; kernels/activation.hpp evaluates them.
+// The activations and targets of DESIGN.md; kernels/activation.hpp evaluates them. Their names
+// as the CLI, spec.json and summaries spell them, indexed by the enum's value.
 enum class Activation : uint8_t { identity = 0, relu = 1, sigmoid = 2, tanh = 3 };
 enum class Target : uint8_t { bilinear = 0, trig = 1 };
+inline constexpr const char* kActivationNames[] = {"identity", "relu", "sigmoid", "tanh"};
+inline constexpr const char* kTargetNames[] = {"bilinear", "trig"};
 
 constexpr int kMaxHidden = 16;        // the widest hidden layer H any backend trains
 constexpr int kMaxBatch = 64;         // the largest random mini-batch (B != 4)
@@ -33,7 +37,8 @@ struct NetworkId {
   uint64_t network = 0;     // network index within the configuration
 };
 
-// Throws UsageError naming the flag, the value and what is allowed.
+// Throws UsageError "<flag>: '<value>' is not allowed; <rule>" for the first field outside its
+// axis's allowed values (the rows of core/network_axes.cpp, which implements it).
 void validate(const NetworkConfig& config);
 
 // Names as the CLI spells them: identity, relu, sigmoid, tanh / bilinear, trig.
@@ -41,8 +46,5 @@ const char* activation_name(Activation a);
 // Names as the seed document prints them: Identity, ReLU, Sigmoid, Tanh.
 const char* activation_display_name(Activation a);
 const char* target_name(Target t);
-// Parse a name; throws UsageError "<flag>: '<text>' is not one of identity, relu, sigmoid, tanh".
-Activation parse_activation(const std::string& flag, const std::string& text);
-Target parse_target(const std::string& flag, const std::string& text);
 
 }  // namespace xorseed

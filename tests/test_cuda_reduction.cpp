@@ -104,8 +104,8 @@ TEST(CudaReduction, StudySummaryIsTheSameWithAndWithoutPerNetworkRows) {
   spec.seed = 7;
   spec.device = "cuda";
   spec.trace_sample = 0;
-  spec.hidden_activation = {Activation::sigmoid, Activation::relu};
-  spec.max_epoch = {2000};
+  set_spec_value(spec, "hidden_activation", "--hidden-activation", "sigmoid,relu");
+  set_spec_value(spec, "max_epoch", "--max-epoch", "2000");
   std::string logs[2];
   for (int per_network = 0; per_network < 2; ++per_network) {
     spec.per_network = per_network == 1;

@@ -2,41 +2,46 @@
 // the list/range syntax and the grid order; README.md "Studies" the whole command).
 #include <cstdio>
 #include <filesystem>
+#include <iterator>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "core/network_axes.hpp"
+#include "core/usage_error.hpp"
 #include "host/study/study_runner.hpp"
 #include "host/study/study_spec.hpp"
-#include "core/usage_error.hpp"
+#include "host/cli/axis_flags.hpp"
 #include "host/cli/commands.hpp"
 
 namespace xorseed::cli {
 
 namespace {
 
+// The study's own options (spec keys; the network axes come from the axis table).
+struct StudyOption {
+  const char* flag;
+  const char* key;
+  const char* type_name;
+  const char* help;
+};
+constexpr StudyOption kStudyOptions[] = {
+    {"--seeds", "seeds", "N", "networks per configuration (default 1000)"},
+    {"--first-network", "first_network", "N", "index of the first network of every configuration (default 0)"},
+    {"--seed", "seed", "N", "study seed: the Philox key (default 0)"},
+    {"--precision", "precision", "NAME", "float or double (default float; --device reference needs double)"},
+    {"--math", "math", "NAME",
+     "auto, fast or precise (default auto: the backend's measured choice; fast for float on cpu, else precise)"},
+    {"--trace-sample", "trace_sample", "N",
+     "networks per configuration traced on the CPU for the loss bands (default 256, 0 = none)"},
+};
+constexpr size_t kStudyOptionCount = std::size(kStudyOptions);
+
 struct StudyArgs {
-  // (flag as typed, spec key) -> text
-  std::vector<std::pair<std::string, std::string>> keys = {
-      {"--seeds", "seeds"},
-      {"--first-network", "first_network"},
-      {"--seed", "seed"},
-      {"--precision", "precision"},
-      {"--math", "math"},
-      {"--trace-sample", "trace_sample"},
-      {"--hidden-activation", "hidden_activation"},
-      {"--output-activation", "output_activation"},
-      {"--target", "target"},
-      {"--hidden", "hidden"},
-      {"--init-range", "init_range"},
-      {"--lr", "lr"},
-      {"--batch-size", "batch_size"},
-      {"--max-epoch", "max_epoch"},
-      {"--stop-loss", "stop_loss"}};
-  std::vector<std::string> values = std::vector<std::string>(keys.size());
-  std::vector<CLI::Option*> options = std::vector<CLI::Option*>(keys.size(), nullptr);
+  std::string option_texts[kStudyOptionCount];
+  CLI::Option* options[kStudyOptionCount] = {};
+  AxisFlags network_flags;
   bool per_network = false;
   CLI::Option* per_network_opt = nullptr;
   CLI::Option* shard_opt = nullptr;
@@ -46,27 +51,31 @@ struct StudyArgs {
 };
 
 void run(const StudyArgs& a) {
+  const auto& axes = network_axes();
+  // The spec flags given, in help order: (flag, spec key, text).
+  struct Given {
+    std::string flag, key, text;
+  };
+  std::vector<Given> given;
+  for (size_t k = 0; k < kStudyOptionCount; ++k)
+    if (a.options[k]->count() > 0) given.push_back({kStudyOptions[k].flag, kStudyOptions[k].key, a.option_texts[k]});
+  for (size_t k = 0; k < axes.size(); ++k)
+    if (a.network_flags.given(k)) given.push_back({axes[k].flag, axes[k].key, a.network_flags.texts[k]});
+  const bool per_network_given = a.per_network_opt->count() > 0;
   StudySpec spec;
-  bool any_spec_flag = a.per_network_opt->count() > 0;
-  std::string first_spec_flag = any_spec_flag ? "--per-network" : "";
-  for (size_t k = 0; k < a.keys.size(); ++k)
-    if (a.options[k]->count() > 0) {
-      if (!any_spec_flag) first_spec_flag = a.keys[k].first;
-      any_spec_flag = true;
-    }
   if (!a.spec_file.empty()) {
-    if (any_spec_flag)
-      throw UsageError(fmt::format("{}: cannot be combined with --spec; edit the spec file instead", first_spec_flag));
+    if (per_network_given || !given.empty())
+      throw UsageError(fmt::format("{}: cannot be combined with --spec; edit the spec file instead",
+                                   per_network_given ? "--per-network" : given.front().flag));
     spec = read_spec_file(a.spec_file);
   } else {
-    for (size_t k = 0; k < a.keys.size(); ++k)
-      if (a.options[k]->count() > 0) set_spec_value(spec, a.keys[k].second, a.keys[k].first, a.values[k]);
+    for (const Given& g : given) set_spec_value(spec, g.key, g.flag, g.text);
     spec.per_network = a.per_network;
   }
   StudyRunOptions opt;
   opt.out_dir = a.out;
   opt.resume = a.resume;
-  opt.spec_given = !a.spec_file.empty() || any_spec_flag;
+  opt.spec_given = !a.spec_file.empty() || per_network_given || !given.empty();
   opt.device = a.device;
   if (!a.device.empty()) parse_backend("--device", a.device);
   parse_shard(a.shard, opt.shard_index, opt.shard_count);
@@ -92,29 +101,12 @@ void add_study_command(CLI::App& app) {
       "study",
       "Train many networks per configuration over a grid of configurations and summarise how they end. Any network "
       "flag takes a comma list and ranges: 1,2,4  2..8 (integers, inclusive)  2..8:2  0.1..2.0:0.1 (reals need a "
-      "step). The grid is the Cartesian product, the last axis (stop-loss) varying fastest.");
-  const char* help[] = {
-      "networks per configuration (default 1000)",
-      "index of the first network of every configuration (default 0)",
-      "study seed: the Philox key (default 0)",
-      "float or double (default float; --device reference needs double)",
-      "auto, fast or precise (default auto: the backend's measured choice; fast for float on cpu, else precise)",
-      "networks per configuration traced on the CPU for the loss bands (default 256, 0 = none)",
-      "hidden activations: identity, relu, sigmoid, tanh (list; default sigmoid)",
-      "output activations (list; default sigmoid)",
-      "targets: bilinear, trig (list; default bilinear)",
-      "hidden widths 1..16 (list/range; default 2)",
-      "init ranges r: U(-r, r) (list/range; default 0.5)",
-      "learning rates (list/range; default 0.5)",
-      "mini-batch sizes: 4 = the corners, else random points (list/range; default 4)",
-      "max iterations (list/range; default 20000)",
-      "early-stop losses (list/range; default 0.002)"};
-  for (size_t k = 0; k < args->keys.size(); ++k) {
-    const std::string& flag = args->keys[k].first;
-    const std::string names = flag == "--max-epoch" ? "-n,--max-epoch" : flag;
-    const char* type = k < 3 || flag == "--trace-sample" ? "N" : k < 5 ? "NAME" : "LIST";
-    args->options[k] = cmd->add_option(names, args->values[k], help[k])->type_name(type);
-  }
+      "step). The grid is the Cartesian product, the last axis (" + network_axes().back().flag.substr(2) +
+      ") varying fastest.");
+  for (size_t k = 0; k < kStudyOptionCount; ++k)
+    args->options[k] = cmd->add_option(kStudyOptions[k].flag, args->option_texts[k], kStudyOptions[k].help)
+                           ->type_name(kStudyOptions[k].type_name);
+  add_axis_flags(*cmd, args->network_flags, AxisFlagForm::value_list);
   args->per_network_opt = cmd->add_flag("--per-network", args->per_network, "also write networks.csv (one row per network)");
   cmd->add_option("--csv", args->csv, "write the per-network rows to FILE instead of DIR/networks.csv (implies --per-network)")
       ->type_name("FILE");

@@ -71,6 +71,74 @@ void remove_stale_temporaries(const std::string& dir) {
   }
 }
 
+std::string chunk_file(const std::string& dir, uint32_t id, uint64_t seq, const char* ext) {
+  return fmt::format("{}/chunks/c{}-{}.{}", dir, id, seq, ext);
+}
+
+std::string config_file(const std::string& dir, uint32_t id) { return fmt::format("{}/configs/c{}.json", dir, id); }
+
+nlohmann::json read_study_json(const std::string& path) {
+  std::string text;
+  if (!read_file(path, text)) throw UsageError(fmt::format("'{}' is missing; the study directory is damaged", path));
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const std::exception&) {
+    throw UsageError(fmt::format("'{}' is not valid JSON; the study directory is damaged", path));
+  }
+}
+
+nlohmann::json new_study_state(const StudySpec& spec, int shard_index, int shard_count) {
+  nlohmann::json s;
+  s["format"] = kStudyStateFormat;
+  s["spec"] = spec_to_json(spec);
+  s["shard"] = {{"index", shard_index}, {"count", shard_count}};
+  s["complete"] = false;
+  s["next_config"] = 0;  // configurations before it are complete (configs/cK.json)
+  s["done"] = 0;         // networks of next_config done, in chunks/cK-0..chunks-1
+  s["chunks"] = 0;
+  return s;
+}
+
+void save_study_state(const std::string& dir, const nlohmann::json& state) {
+  write_file_atomically(dir + "/state.json", state.dump(1) + "\n");
+}
+
+AtomicStream::AtomicStream(const std::string& path)
+    : path_(path), tmp_(fmt::format("{}.tmp.{}", path, ::getpid())) {
+  f_ = std::fopen(tmp_.c_str(), "wb");
+  if (!f_) throw UsageError(fmt::format("cannot write '{}'", path));
+}
+
+AtomicStream::~AtomicStream() {
+  if (f_) {
+    std::fclose(f_);
+    std::remove(tmp_.c_str());
+  }
+}
+
+void AtomicStream::write(const std::string& s) { std::fwrite(s.data(), 1, s.size(), f_); }
+
+void AtomicStream::append_file(const std::string& path) {
+  std::FILE* in = std::fopen(path.c_str(), "rb");
+  if (!in) throw UsageError(fmt::format("'{}' is missing; the study directory is damaged", path));
+  char buf[1 << 16];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, in)) > 0) std::fwrite(buf, 1, n, f_);
+  std::fclose(in);
+}
+
+void AtomicStream::commit() {
+  std::fflush(f_);
+  ::fsync(::fileno(f_));
+  const bool ok = std::ferror(f_) == 0;
+  std::fclose(f_);
+  f_ = nullptr;
+  if (!ok || std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+    std::remove(tmp_.c_str());
+    throw UsageError(fmt::format("cannot write '{}'", path_));
+  }
+}
+
 nlohmann::json read_study_state(const std::string& dir, const std::string& flag) {
   std::string text;
   if (!read_file(dir + "/state.json", text))
@@ -100,7 +168,7 @@ StudySpec read_study_spec(const std::string& dir, const std::string& flag) {
 
 int max_hidden(const StudySpec& spec) {
   int h = 1;
-  for (int x : spec.hidden) h = std::max(h, x);
+  for (AxisValue x : spec.values("hidden")) h = std::max(h, static_cast<int>(x));
   return h;
 }
 

@@ -8,9 +8,11 @@
 //   configs/cK.json      configuration K complete: its statistics, loss bands (shard 1), CSV part count
 //   summary.json, summary.md, networks.csv (with --per-network): written when the study completes
 // Every file is written to a temporary name and renamed, a chunk's files before the state that
-// counts them, so a killed study loses at most the chunk in flight.
+// counts them, so a killed study loses at most the chunk in flight; networks.csv is streamed from
+// the chunks' parts through an AtomicStream.
 #pragma once
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,36 @@
 namespace xorseed {
 
 constexpr const char* kStudyStateFormat = "xorseed-study-state/1";
+
+// The paths of the layout above: chunks/cK-S.<ext> (ext "json" or "csv") and configs/cK.json.
+std::string chunk_file(const std::string& dir, uint32_t config_id, uint64_t seq, const char* ext);
+std::string config_file(const std::string& dir, uint32_t config_id);
+
+// A JSON file of a study directory; UsageError "'<path>' is missing" or "is not valid JSON"
+// ("; the study directory is damaged").
+nlohmann::json read_study_json(const std::string& path);
+// state.json of a study that has not started: shard i of n, nothing done.
+nlohmann::json new_study_state(const StudySpec& spec, int shard_index, int shard_count);
+// Writes DIR/state.json atomically.
+void save_study_state(const std::string& dir, const nlohmann::json& state);
+
+// A file written as a stream of pieces (networks.csv: the header, then the chunks' CSV parts) to
+// "<path>.tmp.<pid>" and renamed over <path> by commit(); destroyed uncommitted, it leaves
+// nothing. UsageError naming the path when it cannot be written.
+class AtomicStream {
+ public:
+  explicit AtomicStream(const std::string& path);
+  ~AtomicStream();
+  AtomicStream(const AtomicStream&) = delete;
+  AtomicStream& operator=(const AtomicStream&) = delete;
+  void write(const std::string& s);
+  void append_file(const std::string& path);  // UsageError when path is missing (a damaged study)
+  void commit();
+
+ private:
+  std::string path_, tmp_;
+  std::FILE* f_ = nullptr;
+};
 
 // Reads DIR/state.json; UsageError "<flag>: 'DIR' is not a study directory ..." otherwise.
 nlohmann::json read_study_state(const std::string& dir, const std::string& flag);

@@ -1,9 +1,9 @@
-// The series behind a study's plots, in plain structs: computed here from the merged
-// statistics (and, for the loss bands, from reference traces), written to summary.json under
-// "plots", and drawn by the chart module (host/images/) as a thin step once it is merged:
-// plots_data(summary) (study_summary.hpp) gives this struct at the end of assemble(); the
-// planned pictures are the success rate with Wilson error bars, the iteration histogram, the
-// failure rate against initial |cos|, the final-loss histogram (log x) and the loss bands.
+// The series behind a study's plots, in plain structs: built from the merged statistics by
+// plots_data(summary) (study_summary.hpp) at the end of assemble(), beside the loss bands of each
+// configuration's reference traces; written to summary.json under "plots" and, in a build with
+// images, drawn by write_study_plots (study_plots.hpp) into DIR/plots/: the success rate with
+// Wilson error bars, the iteration histogram, the failure rate against initial |cos|, the
+// final-loss histogram (log x) and the loss bands.
 #pragma once
 #include <cstdint>
 #include <string>

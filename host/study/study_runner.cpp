@@ -1,3 +1,6 @@
+// run_study in its stages: resolve_study (every check, nothing written), open_study_dir,
+// run_config_chunks and finish_config per configuration, then assemble (shared with merge).
+// The directory's layout is host/study/study_dir.hpp's.
 #include "host/study/study_runner.hpp"
 
 #include <algorithm>
@@ -5,8 +8,8 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <utility>
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -25,65 +28,6 @@ namespace xorseed {
 
 namespace {
 
-nlohmann::json read_json(const std::string& path) {
-  std::string text;
-  if (!read_file(path, text)) throw UsageError(fmt::format("'{}' is missing; the study directory is damaged", path));
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const std::exception&) {
-    throw UsageError(fmt::format("'{}' is not valid JSON; the study directory is damaged", path));
-  }
-}
-
-void save_state(const std::string& dir, const nlohmann::json& state) {
-  write_file_atomically(dir + "/state.json", state.dump(1) + "\n");
-}
-
-// Streams the per-network CSV parts into path (atomically), header first.
-class AtomicStream {
- public:
-  explicit AtomicStream(const std::string& path) : path_(path), tmp_(fmt::format("{}.tmp.{}", path, ::getpid())) {
-    f_ = std::fopen(tmp_.c_str(), "wb");
-    if (!f_) throw UsageError(fmt::format("cannot write '{}'", path));
-  }
-  ~AtomicStream() {
-    if (f_) {
-      std::fclose(f_);
-      std::remove(tmp_.c_str());
-    }
-  }
-  void write(const std::string& s) { std::fwrite(s.data(), 1, s.size(), f_); }
-  void append_file(const std::string& path) {
-    std::FILE* in = std::fopen(path.c_str(), "rb");
-    if (!in) throw UsageError(fmt::format("'{}' is missing; the study directory is damaged", path));
-    char buf[1 << 16];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, in)) > 0) std::fwrite(buf, 1, n, f_);
-    std::fclose(in);
-  }
-  void commit() {
-    std::fflush(f_);
-    ::fsync(::fileno(f_));
-    const bool ok = std::ferror(f_) == 0;
-    std::fclose(f_);
-    f_ = nullptr;
-    if (!ok || std::rename(tmp_.c_str(), path_.c_str()) != 0) {
-      std::remove(tmp_.c_str());
-      throw UsageError(fmt::format("cannot write '{}'", path_));
-    }
-  }
-
- private:
-  std::string path_, tmp_;
-  std::FILE* f_ = nullptr;
-};
-
-std::string chunk_file(const std::string& dir, uint32_t id, uint64_t seq, const char* ext) {
-  return fmt::format("{}/chunks/c{}-{}.{}", dir, id, seq, ext);
-}
-std::string config_file(const std::string& dir, uint32_t id) { return fmt::format("{}/configs/c{}.json", dir, id); }
-
-// One study directory's contribution: its state and its shard index (0 for none).
 // "key: A vs B" for the first key whose value differs between two specs (spec.json objects).
 std::string first_difference(const nlohmann::json& a, const nlohmann::json& b) {
   for (const auto& [key, value] : a.items())
@@ -94,6 +38,7 @@ std::string first_difference(const nlohmann::json& a, const nlohmann::json& b) {
   return "no key differs";
 }
 
+// One study directory's contribution to a summary: its directory and its state.
 struct Part {
   std::string dir;
   nlohmann::json state;
@@ -112,7 +57,7 @@ void assemble(const StudySpec& spec, const std::vector<Part>& parts, const std::
   summary.run = run;
   for (uint32_t id = 0; id < grid.size(); ++id) {
     for (const Part& p : parts) {
-      const nlohmann::json c = read_json(config_file(p.dir, id));
+      const nlohmann::json c = read_study_json(config_file(p.dir, id));
       summary.stats[id].merge(ConfigStats::from_json(c.at("stats")));
       if (!c.at("trace").is_null()) summary.bands[id] = LossBands::from_json(c.at("trace"));
     }
@@ -122,7 +67,7 @@ void assemble(const StudySpec& spec, const std::vector<Part>& parts, const std::
     csv.write(networks_csv_header(max_hidden(spec)));
     for (uint32_t id = 0; id < grid.size(); ++id)
       for (const Part& p : parts) {
-        const uint64_t parts_n = read_json(config_file(p.dir, id)).at("csv_parts").get<uint64_t>();
+        const uint64_t parts_n = read_study_json(config_file(p.dir, id)).at("csv_parts").get<uint64_t>();
         for (uint64_t k = 0; k < parts_n; ++k) csv.append_file(chunk_file(p.dir, id, k, "csv"));
       }
     csv.commit();
@@ -140,31 +85,48 @@ void assemble(const StudySpec& spec, const std::vector<Part>& parts, const std::
              spec.per_network ? ", " + csv_path : "");
 }
 
-nlohmann::json new_state(const StudySpec& spec, int shard_index, int shard_count) {
-  nlohmann::json s;
-  s["format"] = kStudyStateFormat;
-  s["spec"] = spec_to_json(spec);
-  s["shard"] = {{"index", shard_index}, {"count", shard_count}};
-  s["complete"] = false;
-  s["next_config"] = 0;  // configurations before it are complete (configs/cK.json)
-  s["done"] = 0;         // networks of next_config done, in chunks/cK-0..chunks-1
-  s["chunks"] = 0;
-  return s;
-}
-
 uint64_t stop_after_chunks() {
   const char* v = std::getenv("XORSEED_TEST_STOP_AFTER_CHUNKS");
   return v ? std::strtoull(v, nullptr, 10) : 0;
 }
 
-}  // namespace
+// "\r\033[K" on a terminal: clears the progress bar before a line of its own.
+const char* clear_bar(std::FILE* log) { return isatty(fileno(log)) ? "\r\033[K" : ""; }
 
-void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
-  StudyRunOptions opt = options;
+// A study ready to run: every input checked, everything that auto or the directory left open
+// resolved, nothing written.
+struct ResolvedStudy {
+  StudySpec spec;       // with the device override, per_network (--csv) and math resolved
+  StudyRunOptions opt;  // with the shard resolved (from the directory on --resume)
+  std::unique_ptr<Trainer> trainer;
+  std::string note;     // why this backend
+  bool math_auto = false;
+  NetworkRange range;   // this shard's networks of every configuration
+
+  const std::string& dir() const { return opt.out_dir; }
+  BatchSpec batch_spec(const StudyGrid& grid, uint32_t id) const {
+    BatchSpec b;
+    b.config = grid.at(id);
+    b.seed = spec.seed;
+    b.config_id = id;
+    b.precision = spec.precision;
+    b.math = *spec.math;
+    b.keep_params = spec.per_network;
+    return b;
+  }
+};
+
+// Stage 1: validate and resolve. Checks the directory (new or empty; or, with --resume, a study
+// that is not a merge, whose spec and shard the given ones must equal), the backend, every
+// configuration of the grid and the backend's support for each. UsageError before anything is
+// written.
+ResolvedStudy resolve_study(StudySpec spec, const StudyRunOptions& options) {
+  ResolvedStudy r;
+  r.opt = options;
+  StudyRunOptions& opt = r.opt;
   const std::string& dir = opt.out_dir;
   if (dir.empty()) throw UsageError("--out: '' is not allowed; name a directory");
-  // ---- every check first: nothing is written before the study is known to be valid ----
-  nlohmann::json state;
+  nlohmann::json state;  // --resume: the directory's, as read before the lock
   const bool has_state = path_exists(dir + "/state.json");
   if (opt.resume) {
     state = read_study_state(dir, "--resume");
@@ -184,10 +146,9 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
   }
   if (!opt.device.empty()) spec.device = opt.device;
   if (!opt.csv_file.empty()) spec.per_network = true;
-  std::string note;
-  std::unique_ptr<Trainer> trainer = make_trainer(parse_backend("--device", spec.device), note);
-  const bool math_auto = !spec.math;
-  if (math_auto) spec.math = trainer->default_math(spec.precision);
+  r.trainer = make_trainer(parse_backend("--device", spec.device), r.note);
+  r.math_auto = !spec.math;
+  if (r.math_auto) spec.math = r.trainer->default_math(spec.precision);
   const StudyGrid grid(spec);
   if (opt.resume) {
     if (state.at("spec") != spec_to_json(spec))
@@ -199,136 +160,187 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
       throw UsageError(fmt::format("--shard: '{}/{}' differs from the study's shard {}/{} in '{}'", opt.shard_index,
                                    opt.shard_count, sh.at("index").get<int>(), sh.at("count").get<int>(), dir));
   }
-  const NetworkRange range = shard_range(spec, opt.shard_index, opt.shard_count);
-  auto batch_spec = [&](uint32_t id) {
-    BatchSpec b;
-    b.config = grid.at(id);
-    b.seed = spec.seed;
-    b.config_id = id;
-    b.precision = spec.precision;
-    b.math = *spec.math;
-    b.keep_params = spec.per_network;
-    return b;
-  };
-  for (uint32_t id = 0; id < grid.size(); ++id) trainer->check_supported(batch_spec(id));
+  r.spec = std::move(spec);
+  r.range = shard_range(r.spec, opt.shard_index, opt.shard_count);
+  for (uint32_t id = 0; id < grid.size(); ++id) r.trainer->check_supported(r.batch_spec(grid, id));
+  return r;
+}
 
-  // ---- create or reopen the directory ----
+// Stage 2: open or create the directory: chunks/ and configs/, the lock (held until the
+// process ends), spec.json (unless a resumed study has it), and the state: new, or re-read
+// under the lock on --resume (with a killed process's temporaries removed), saved with the
+// backend that runs now. Returns that state.
+nlohmann::json open_study_dir(const ResolvedStudy& r) {
+  const std::string& dir = r.dir();
   make_dir(dir + "/chunks");
   make_dir(dir + "/configs");
   const int lock = lock_study_dir(dir);  // held until the process ends
   (void)lock;
-  if (opt.resume) {
+  nlohmann::json state;
+  if (r.opt.resume) {
     state = read_study_state(dir, "--resume");  // as of now that we hold the lock
     remove_stale_temporaries(dir);
+  } else {
+    state = new_study_state(r.spec, r.opt.shard_index, r.opt.shard_count);
   }
-  if (!opt.resume) state = new_state(spec, opt.shard_index, opt.shard_count);
-  if (!opt.resume || !path_exists(dir + "/spec.json"))
-    write_file_atomically(dir + "/spec.json", spec_to_json(spec).dump(1) + "\n");
-  state["backend"] = backend_name(trainer->backend());
-  state["note"] = note;
-  save_state(dir, state);
+  if (!r.opt.resume || !path_exists(dir + "/spec.json"))
+    write_file_atomically(dir + "/spec.json", spec_to_json(r.spec).dump(1) + "\n");
+  state["backend"] = backend_name(r.trainer->backend());
+  state["note"] = r.note;
+  save_study_state(dir, state);
+  return state;
+}
 
-  const uint64_t per_config = range.end - range.begin;
-  const uint32_t first_config = state.at("next_config").get<uint32_t>();
-  const uint64_t already = first_config * per_config + state.at("done").get<uint64_t>();
+// What the chunks carry across configurations.
+struct ChunkRun {
+  // `total` networks of this shard, `already` of them done before this process (a resumed run).
+  ChunkRun(std::FILE* log, uint64_t total, uint64_t already) : progress(log, total, already), done(already) {}
+  StudyProgress progress;
+  uint64_t done = 0;            // networks done, counting those of a resumed run
+  uint64_t iterations = 0;      // network-iterations run by this process
+  uint64_t chunks_written = 0;  // by this process (the test hooks count them)
+  std::string summaries;        // where chunks were reduced: device, host, or device and host
+  bool told_where = false;
+  OutcomeBatch batch;           // the host's outcome buffer, reused
+  uint64_t stop_after = stop_after_chunks();
+  bool stop_before_state = std::getenv("XORSEED_TEST_STOP_BEFORE_STATE") != nullptr;
+};
+
+// One chunk trained and reduced. Summaries only: the backend reduces where the outcomes are
+// (cuda: on the device, nothing per network comes back). Per-network rows, or a backend without
+// that path: outcomes to the host, reduced on all cores. The same statistics either way
+// (kernels/outcome_stats.hpp). Sets `on_device` to where it was reduced.
+ChunkReduction train_chunk(const ResolvedStudy& r, const BatchSpec& bs, OutcomeBatch& batch, bool& on_device) {
+  ChunkReduction reduced;
+  OutcomeSummary device_summary;
+  on_device = !r.spec.per_network && r.trainer->train_reduced(bs, stats_params(bs.config), device_summary);
+  if (on_device) reduced.stats = stats_from_summary(device_summary);
+  if (!on_device) {
+    r.trainer->train(bs, batch);
+    reduced = reduce_chunk(batch, bs.config, bs.config_id, r.spec.per_network, max_hidden(r.spec));
+  }
+  return reduced;
+}
+
+// A configuration's chunks, as the state counts them.
+struct ConfigChunks {
+  ConfigStats merged;   // the statistics of all its chunks
+  uint64_t count = 0;   // chunks/cK-0 .. cK-(count-1)
+};
+
+// Stage 3: run one configuration's chunks from where the state says it stands (the saved chunks
+// reloaded on resume), saving each durably: its files first, then the state that counts them.
+ConfigChunks run_config_chunks(const ResolvedStudy& r, const StudyGrid& grid, uint32_t id, nlohmann::json& state,
+                               ChunkRun& run, std::FILE* log) {
+  const std::string& dir = r.dir();
+  BatchSpec bs = r.batch_spec(grid, id);
+  const uint64_t chunk = std::max<uint64_t>(
+      1, r.opt.max_chunk ? std::min(r.opt.max_chunk, r.trainer->chunk_size(bs)) : r.trainer->chunk_size(bs));
+  ConfigChunks c;
+  c.count = state.at("chunks").get<uint64_t>();
+  uint64_t next = r.range.begin + state.at("done").get<uint64_t>();
+  for (uint64_t k = 0; k < c.count; ++k)
+    c.merged.merge(ConfigStats::from_json(read_study_json(chunk_file(dir, id, k, "json"))));
+  fmt::print(log, "{}config {}/{}: {}\n", clear_bar(log), id + 1, grid.size(), grid.describe(id));
+  std::fflush(log);
+  while (next < r.range.end) {
+    bs.first_network = next;
+    bs.count = std::min(chunk, r.range.end - next);
+    const auto t0 = std::chrono::steady_clock::now();
+    bool on_device = false;
+    ChunkReduction reduced = train_chunk(r, bs, run.batch, on_device);
+    ConfigStats& stats = reduced.stats;
+    if (!run.told_where) {
+      fmt::print(log, "{}summaries: reduced on the {}\n", clear_bar(log),
+                 on_device ? "device (Thrust; per-network outcomes stay there)" : "host (all cores)");
+      std::fflush(log);
+      run.told_where = true;
+    }
+    const char* where = on_device ? "device" : "host";
+    if (run.summaries != where && run.summaries != "device and host")
+      run.summaries = run.summaries.empty() ? where : "device and host";
+    state["summaries"] = run.summaries;
+    stats.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    // Chunk files first, then the state that counts them: a kill in between only repeats this chunk.
+    if (r.spec.per_network) write_file_atomically(chunk_file(dir, id, c.count, "csv"), reduced.csv);
+    write_file_atomically(chunk_file(dir, id, c.count, "json"), stats.to_json().dump() + "\n");
+    ++run.chunks_written;
+    if (run.stop_after && run.stop_before_state && run.chunks_written >= run.stop_after) std::_Exit(3);  // test hook
+    ++c.count;
+    next += bs.count;
+    state["chunks"] = c.count;
+    state["done"] = next - r.range.begin;
+    save_study_state(dir, state);
+    c.merged.merge(stats);
+    run.done += bs.count;
+    run.iterations += stats.network_iterations;
+    run.progress.update(run.done, run.iterations);
+    if (run.stop_after && run.chunks_written >= run.stop_after) std::_Exit(3);  // test hook: as if killed here
+  }
+  return c;
+}
+
+// Stage 4: finish a configuration: configs/cK.json holds its statistics, its CSV part count and
+// (shard 1) its loss bands; then the state moves to the next configuration, and the chunks'
+// statistics, now in cK.json, are removed (their CSV parts stay for networks.csv and merge).
+void finish_config(const ResolvedStudy& r, const StudyGrid& grid, uint32_t id, const ConfigChunks& chunks,
+                   nlohmann::json& state) {
+  const std::string& dir = r.dir();
+  const StudySpec& spec = r.spec;
+  nlohmann::json config = {{"config_id", id}, {"stats", chunks.merged.to_json()}, {"trace", nullptr},
+                           {"csv_parts", spec.per_network ? chunks.count : 0}};
+  if (r.opt.shard_index == 1 && spec.trace_sample > 0)
+    config["trace"] = compute_loss_bands(grid.at(id), spec.seed, id, spec.first_network,
+                                         std::min(spec.trace_sample, spec.seeds))
+                          .to_json();
+  write_file_atomically(config_file(dir, id), config.dump() + "\n");
+  state["next_config"] = id + 1;
+  state["done"] = 0;
+  state["chunks"] = 0;
+  save_study_state(dir, state);
+  for (uint64_t k = 0; k < chunks.count; ++k) std::remove(chunk_file(dir, id, k, "json").c_str());
+}
+
+void print_study_start(const ResolvedStudy& r, const StudyGrid& grid, uint64_t already, std::FILE* log) {
+  const StudyRunOptions& opt = r.opt;
+  const std::string shard =
+      opt.shard_count == 1         ? std::string()
+      : r.range.end == r.range.begin ? fmt::format(" (shard {}/{}: no networks)", opt.shard_index, opt.shard_count)
+                                     : fmt::format(" (shard {}/{}: networks {}..{} of each)", opt.shard_index,
+                                                   opt.shard_count, r.range.begin, r.range.end - 1);
   fmt::print(log, "xorseed study: {} configuration(s) x {} networks{}, study seed {}, precision {}, math {}{}\n",
-             grid.size(), spec.seeds,
-             opt.shard_count == 1     ? std::string()
-             : range.end == range.begin ? fmt::format(" (shard {}/{}: no networks)", opt.shard_index, opt.shard_count)
-                                        : fmt::format(" (shard {}/{}: networks {}..{} of each)", opt.shard_index,
-                                                      opt.shard_count, range.begin, range.end - 1),
-             spec.seed, precision_name(spec.precision), math_mode_name(*spec.math),
-             math_auto ? fmt::format(" (auto: the {} backend's default)", backend_name(trainer->backend())) : "");
-  fmt::print(log, "device: {} ({})\n", backend_name(trainer->backend()), note);
+             grid.size(), r.spec.seeds, shard, r.spec.seed, precision_name(r.spec.precision),
+             math_mode_name(*r.spec.math),
+             r.math_auto ? fmt::format(" (auto: the {} backend's default)", backend_name(r.trainer->backend())) : "");
+  fmt::print(log, "device: {} ({})\n", backend_name(r.trainer->backend()), r.note);
   if (opt.resume) fmt::print(log, "resuming: {} networks already done\n", already);
   std::fflush(log);
+}
 
-  const uint64_t stop_after = stop_after_chunks();
-  const bool stop_before_state = std::getenv("XORSEED_TEST_STOP_BEFORE_STATE") != nullptr;
-  uint64_t chunks_written = 0, done = already, iterations_done = 0;
-  // Where the chunks were reduced (device, host, or device and host), kept in state.json across resumes.
-  std::string summaries = state.value("summaries", "");
-  bool told_where = false;
-  StudyProgress progress(log, per_config * grid.size(), already);
-  OutcomeBatch batch;
-  for (uint32_t id = first_config; id < grid.size(); ++id) {
-    BatchSpec bs = batch_spec(id);
-    const uint64_t chunk = std::max<uint64_t>(
-        1, opt.max_chunk ? std::min(opt.max_chunk, trainer->chunk_size(bs)) : trainer->chunk_size(bs));
-    uint64_t seq = state.at("chunks").get<uint64_t>();
-    uint64_t next = range.begin + state.at("done").get<uint64_t>();
-    ConfigStats merged;  // this configuration's chunks so far (saved ones reloaded on resume)
-    for (uint64_t k = 0; k < seq; ++k) merged.merge(ConfigStats::from_json(read_json(chunk_file(dir, id, k, "json"))));
-    fmt::print(log, "{}config {}/{}: {}\n", isatty(fileno(log)) ? "\r\033[K" : "", id + 1, grid.size(),
-               grid.describe(id));
-    std::fflush(log);
-    while (next < range.end) {
-      bs.first_network = next;
-      bs.count = std::min(chunk, range.end - next);
-      const auto t0 = std::chrono::steady_clock::now();
-      // Summaries only: the backend reduces where the outcomes are (cuda: on the device, nothing per
-      // network comes back). Per-network rows, or a backend without that path: outcomes to the host,
-      // reduced on all cores. The same statistics either way (kernels/outcome_stats.hpp).
-      ChunkReduction reduced;
-      OutcomeSummary device_summary;
-      const bool on_device = !spec.per_network && trainer->train_reduced(bs, stats_params(bs.config), device_summary);
-      if (on_device) reduced.stats = stats_from_summary(device_summary);
-      if (!on_device) {
-        trainer->train(bs, batch);
-        reduced = reduce_chunk(batch, bs.config, id, spec.per_network, max_hidden(spec));
-      }
-      ConfigStats& stats = reduced.stats;
-      const std::string& csv = reduced.csv;
-      if (!told_where) {
-        fmt::print(log, "{}summaries: reduced on the {}\n", isatty(fileno(log)) ? "\r\033[K" : "",
-                   on_device ? "device (Thrust; per-network outcomes stay there)"
-                             : "host (all cores)");
-        std::fflush(log);
-        told_where = true;
-      }
-      const char* where = on_device ? "device" : "host";
-      if (summaries != where && summaries != "device and host")
-        summaries = summaries.empty() ? where : "device and host";
-      state["summaries"] = summaries;
-      stats.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      // Chunk files first, then the state that counts them: a kill in between only repeats this chunk.
-      if (spec.per_network) write_file_atomically(chunk_file(dir, id, seq, "csv"), csv);
-      write_file_atomically(chunk_file(dir, id, seq, "json"), stats.to_json().dump() + "\n");
-      ++chunks_written;
-      if (stop_after && stop_before_state && chunks_written >= stop_after) std::_Exit(3);  // test hook
-      ++seq;
-      next += bs.count;
-      state["chunks"] = seq;
-      state["done"] = next - range.begin;
-      save_state(dir, state);
-      merged.merge(stats);
-      done += bs.count;
-      iterations_done += stats.network_iterations;
-      progress.update(done, iterations_done);
-      if (stop_after && chunks_written >= stop_after) std::_Exit(3);  // test hook: as if killed here
-    }
-    nlohmann::json config = {{"config_id", id}, {"stats", merged.to_json()}, {"trace", nullptr},
-                             {"csv_parts", spec.per_network ? seq : 0}};
-    if (opt.shard_index == 1 && spec.trace_sample > 0)
-      config["trace"] = compute_loss_bands(bs.config, spec.seed, id, spec.first_network,
-                                           std::min(spec.trace_sample, spec.seeds))
-                            .to_json();
-    write_file_atomically(config_file(dir, id), config.dump() + "\n");
-    state["next_config"] = id + 1;
-    state["done"] = 0;
-    state["chunks"] = 0;
-    save_state(dir, state);
-    for (uint64_t k = 0; k < seq; ++k) std::remove(chunk_file(dir, id, k, "json").c_str());  // merged into cK.json
-  }
-  progress.finish();
+}  // namespace
+
+void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
+  const ResolvedStudy r = resolve_study(std::move(spec), options);
+  const StudyGrid grid(r.spec);
+  nlohmann::json state = open_study_dir(r);
+  const uint64_t per_config = r.range.end - r.range.begin;
+  const uint32_t first_config = state.at("next_config").get<uint32_t>();
+  const uint64_t already = first_config * per_config + state.at("done").get<uint64_t>();
+  print_study_start(r, grid, already, log);
+  ChunkRun run(log, per_config * grid.size(), already);
+  run.summaries = state.value("summaries", "");
+  for (uint32_t id = first_config; id < grid.size(); ++id)
+    finish_config(r, grid, id, run_config_chunks(r, grid, id, state, run, log), state);
+  run.progress.finish();
+  // Stage 5: the study is complete; assemble its summary from the directory.
   state["complete"] = true;
-  save_state(dir, state);
-  nlohmann::json run = {{"backend", backend_name(trainer->backend())},
-                        {"note", note},
-                        {"summaries", state.value("summaries", "")},
-                        {"shard", {{"index", opt.shard_index}, {"count", opt.shard_count}}}};
-  assemble(spec, {Part{dir, state}}, dir, opt.csv_file.empty() ? dir + "/networks.csv" : opt.csv_file, run,
-           opt.images, log);
+  save_study_state(r.dir(), state);
+  const nlohmann::json run_info = {{"backend", backend_name(r.trainer->backend())},
+                                   {"note", r.note},
+                                   {"summaries", state.value("summaries", "")},
+                                   {"shard", {{"index", r.opt.shard_index}, {"count", r.opt.shard_count}}}};
+  assemble(r.spec, {Part{r.dir(), state}}, r.dir(), r.opt.csv_file.empty() ? r.dir() + "/networks.csv" : r.opt.csv_file,
+           run_info, r.opt.images, log);
 }
 
 void merge_studies(const std::vector<std::string>& dirs, const std::string& out_dir, bool images, std::FILE* log) {
@@ -384,7 +396,7 @@ void merge_studies(const std::vector<std::string>& dirs, const std::string& out_
                           {"spec", spec_json},
                           {"complete", true},
                           {"merged_from", from}};
-  save_state(out_dir, state);
+  save_study_state(out_dir, state);
 }
 
 }  // namespace xorseed

@@ -1,7 +1,7 @@
 #include "host/study/study_spec.hpp"
 
 #include <cmath>
-#include <limits>
+#include <stdexcept>
 #include <type_traits>
 
 #include <fmt/format.h>
@@ -119,17 +119,42 @@ std::vector<std::string> parse_name_list(const std::string& name, const std::str
   return items;
 }
 
-namespace {
-
-std::vector<int> to_ints(const std::string& name, const std::vector<int64_t>& v) {
-  std::vector<int> out;
-  for (int64_t x : v) {
-    if (x < std::numeric_limits<int>::min() || x > std::numeric_limits<int>::max())
-      throw UsageError(fmt::format("{}: '{}' is out of range", name, x));
-    out.push_back(static_cast<int>(x));
+std::vector<AxisValue> parse_axis_list(const NetworkAxis& axis, const std::string& name, const std::string& text) {
+  std::vector<AxisValue> values;
+  switch (axis.kind) {
+    case AxisKind::name:
+      for (const auto& item : parse_name_list(name, text)) values.push_back(parse_axis_value(axis, name, item));
+      break;
+    case AxisKind::integer:
+      for (int64_t n : parse_integer_list(name, text)) values.push_back(integer_axis_value(name, n));
+      break;
+    case AxisKind::real: values = parse_real_list(name, text); break;
   }
-  return out;
+  return values;
 }
+
+nlohmann::json axis_value_json(const NetworkAxis& axis, AxisValue value) {
+  switch (axis.kind) {
+    case AxisKind::name: return axis_value_text(axis, value);
+    case AxisKind::integer: return static_cast<int64_t>(value);
+    case AxisKind::real: break;
+  }
+  return value;
+}
+
+std::vector<std::vector<AxisValue>> StudySpec::default_axis_values() {
+  std::vector<std::vector<AxisValue>> v;
+  for (const NetworkAxis& axis : network_axes()) v.push_back({axis_default(axis)});
+  return v;
+}
+
+const std::vector<AxisValue>& StudySpec::values(const std::string& key) const {
+  const size_t a = network_axis_index(key);
+  if (a == std::string::npos || a >= axes.size()) throw std::logic_error("StudySpec::values: no axis '" + key + "'");
+  return axes[a];
+}
+
+namespace {
 
 // A non-negative 64-bit integer >= min (decimal or 0x hexadecimal).
 uint64_t parse_count(const std::string& name, const std::string& text, uint64_t min) {
@@ -167,26 +192,8 @@ void set_spec_value(StudySpec& spec, const std::string& key, const std::string& 
   } else if (key == "per_network") {
     if (text != "true" && text != "false") throw UsageError(fmt::format("{}: '{}' is not true or false", name, text));
     spec.per_network = text == "true";
-  } else if (key == "hidden_activation" || key == "output_activation") {
-    std::vector<Activation> v;
-    for (const auto& s : parse_name_list(name, text)) v.push_back(parse_activation(name, s));
-    (key == "hidden_activation" ? spec.hidden_activation : spec.output_activation) = v;
-  } else if (key == "target") {
-    std::vector<Target> v;
-    for (const auto& s : parse_name_list(name, text)) v.push_back(parse_target(name, s));
-    spec.target = v;
-  } else if (key == "hidden") {
-    spec.hidden = to_ints(name, parse_integer_list(name, text));
-  } else if (key == "batch_size") {
-    spec.batch_size = to_ints(name, parse_integer_list(name, text));
-  } else if (key == "max_epoch") {
-    spec.max_epoch = to_ints(name, parse_integer_list(name, text));
-  } else if (key == "init_range") {
-    spec.init_range = parse_real_list(name, text);
-  } else if (key == "lr") {
-    spec.lr = parse_real_list(name, text);
-  } else if (key == "stop_loss") {
-    spec.stop_loss = parse_real_list(name, text);
+  } else if (const size_t a = network_axis_index(key); a != std::string::npos) {
+    spec.axes.at(a) = parse_axis_list(network_axes()[a], name, text);
   } else {
     throw UsageError(fmt::format("{}: unknown key", name));
   }
@@ -202,34 +209,22 @@ nlohmann::json spec_to_json(const StudySpec& s) {
   j["math"] = s.math ? math_mode_name(*s.math) : "auto";
   j["per_network"] = s.per_network;
   j["trace_sample"] = s.trace_sample;
-  auto names = [](const auto& v, auto fn) {
-    nlohmann::json a = nlohmann::json::array();
-    for (auto x : v) a.push_back(fn(x));
-    return a;
-  };
-  j["hidden_activation"] = names(s.hidden_activation, activation_name);
-  j["output_activation"] = names(s.output_activation, activation_name);
-  j["target"] = names(s.target, target_name);
-  j["hidden"] = s.hidden;
-  j["init_range"] = s.init_range;
-  j["lr"] = s.lr;
-  j["batch_size"] = s.batch_size;
-  j["max_epoch"] = s.max_epoch;
-  j["stop_loss"] = s.stop_loss;
+  const auto& axes = network_axes();
+  for (size_t a = 0; a < axes.size(); ++a) {
+    nlohmann::json values = nlohmann::json::array();
+    for (AxisValue v : s.axes.at(a)) values.push_back(axis_value_json(axes[a], v));
+    j[axes[a].key] = values;
+  }
   return j;
 }
 
 namespace {
 
-bool is_axis(const std::string& key) {
-  for (const char* a : StudyGrid::kAxes)
-    if (key == a) return true;
-  return false;
-}
+bool is_axis(const std::string& key) { return find_network_axis(key) != nullptr; }
 
 bool is_name_key(const std::string& key) {
-  return key == "hidden_activation" || key == "output_activation" || key == "target" || key == "device" ||
-         key == "precision" || key == "math";
+  const NetworkAxis* axis = find_network_axis(key);
+  return (axis && axis->kind == AxisKind::name) || key == "device" || key == "precision" || key == "math";
 }
 
 // One JSON scalar as the flag text it stands for; wrong type -> UsageError.
@@ -300,27 +295,15 @@ StudySpec read_spec_file(const std::string& path) {
 
 // ---- StudyGrid -----------------------------------------------------------------------------------
 
-constexpr const char* StudyGrid::kAxes[];
-
-size_t StudyGrid::axis_size(int axis) const {
-  switch (axis) {
-    case 0: return spec_.hidden_activation.size();
-    case 1: return spec_.output_activation.size();
-    case 2: return spec_.target.size();
-    case 3: return spec_.hidden.size();
-    case 4: return spec_.init_range.size();
-    case 5: return spec_.lr.size();
-    case 6: return spec_.batch_size.size();
-    case 7: return spec_.max_epoch.size();
-    default: return spec_.stop_loss.size();
-  }
-}
+size_t StudyGrid::axis_size(int axis) const { return spec_.axes[static_cast<size_t>(axis)].size(); }
 
 StudyGrid::StudyGrid(const StudySpec& spec) : spec_(spec) {
+  const auto& axes = network_axes();
+  if (spec.axes.size() != axes.size()) throw std::logic_error("StudySpec::axes does not match network_axes()");
   uint64_t n = 1;
-  for (int a = 0; a < kAxisCount; ++a) {
-    if (axis_size(a) == 0) throw UsageError(fmt::format("--{}: empty list", kAxes[a]));
-    n *= axis_size(a);
+  for (size_t a = 0; a < axes.size(); ++a) {
+    if (spec.axes[a].empty()) throw UsageError(fmt::format("{}: empty list", axes[a].flag));
+    n *= spec.axes[a].size();
     if (n > kMaxConfigurations)
       throw UsageError(fmt::format("the study grid has more than {} configurations", kMaxConfigurations));
   }
@@ -333,55 +316,43 @@ StudyGrid::StudyGrid(const StudySpec& spec) : spec_(spec) {
 
 size_t StudyGrid::axis_index(uint32_t config_id, int axis) const {
   size_t rest = config_id;
-  for (int a = kAxisCount - 1; a > axis; --a) rest /= axis_size(a);
+  for (int a = static_cast<int>(spec_.axes.size()) - 1; a > axis; --a) rest /= axis_size(a);
   return rest % axis_size(axis);
+}
+
+AxisValue StudyGrid::axis_value(uint32_t id, int axis) const {
+  return spec_.axes[static_cast<size_t>(axis)][axis_index(id, axis)];
+}
+
+std::string StudyGrid::axis_text(uint32_t id, int axis) const {
+  return axis_value_text(network_axes()[static_cast<size_t>(axis)], axis_value(id, axis));
 }
 
 NetworkConfig StudyGrid::at(uint32_t id) const {
   NetworkConfig c;
-  c.hidden_activation = spec_.hidden_activation[axis_index(id, 0)];
-  c.output_activation = spec_.output_activation[axis_index(id, 1)];
-  c.target = spec_.target[axis_index(id, 2)];
-  c.hidden = spec_.hidden[axis_index(id, 3)];
-  c.init_range = spec_.init_range[axis_index(id, 4)];
-  c.lr = spec_.lr[axis_index(id, 5)];
-  c.batch_size = spec_.batch_size[axis_index(id, 6)];
-  c.max_iterations = spec_.max_epoch[axis_index(id, 7)];
-  c.stop_loss = spec_.stop_loss[axis_index(id, 8)];
+  const auto& axes = network_axes();
+  for (size_t a = 0; a < axes.size(); ++a) axes[a].set(c, axis_value(id, static_cast<int>(a)));
   return c;
-}
-
-std::string StudyGrid::axis_value(uint32_t id, int axis) const {
-  const size_t i = axis_index(id, axis);
-  switch (axis) {
-    case 0: return activation_name(spec_.hidden_activation[i]);
-    case 1: return activation_name(spec_.output_activation[i]);
-    case 2: return target_name(spec_.target[i]);
-    case 3: return fmt::format("{}", spec_.hidden[i]);
-    case 4: return fmt::format("{}", spec_.init_range[i]);
-    case 5: return fmt::format("{}", spec_.lr[i]);
-    case 6: return fmt::format("{}", spec_.batch_size[i]);
-    case 7: return fmt::format("{}", spec_.max_epoch[i]);
-    default: return fmt::format("{}", spec_.stop_loss[i]);
-  }
 }
 
 std::vector<int> StudyGrid::varying_axes() const {
   std::vector<int> v;
-  for (int a = 0; a < kAxisCount; ++a)
-    if (axis_size(a) > 1) v.push_back(a);
+  for (size_t a = 0; a < spec_.axes.size(); ++a)
+    if (spec_.axes[a].size() > 1) v.push_back(static_cast<int>(a));
   return v;
 }
 
 std::string StudyGrid::label(uint32_t id) const {
   std::string s;
-  for (int a : varying_axes()) s += fmt::format("{}{}={}", s.empty() ? "" : " ", kAxes[a], axis_value(id, a));
+  for (int a : varying_axes())
+    s += fmt::format("{}{}={}", s.empty() ? "" : " ", network_axes()[static_cast<size_t>(a)].key, axis_text(id, a));
   return s.empty() ? "all" : s;
 }
 
 std::string StudyGrid::describe(uint32_t id) const {
   std::string s;
-  for (int a = 0; a < kAxisCount; ++a) s += fmt::format("{}{}={}", a ? " " : "", kAxes[a], axis_value(id, a));
+  for (size_t a = 0; a < spec_.axes.size(); ++a)
+    s += fmt::format("{}{}={}", a ? " " : "", network_axes()[a].key, axis_text(id, static_cast<int>(a)));
   return s;
 }
 

@@ -1,5 +1,6 @@
 // StudySpec: what a seed study trains (the grid of network configurations and the networks
-// per configuration), its value-list syntax, and its JSON form (spec.json).
+// per configuration), its value-list syntax, and its JSON form (spec.json). The network axes, their
+// spec keys and their order are the table of core/network_axes.hpp.
 //
 // Value lists (every network flag of `xorseed study`, and the string form in a spec file):
 //   a list of items separated by commas; each item is a value or a range:
@@ -11,9 +12,9 @@
 // An empty item, an inverted range (b < a), a step <= 0 or more than kMaxAxisValues values is
 // an error naming the flag.
 //
-// Grid order: the Cartesian product of the axes in the order of StudyGrid::kAxes below, the
-// LAST axis varying fastest (nested loops, first axis outermost). The configuration id is the
-// index in that order; it selects the configuration's own Philox stream.
+// Grid order: the Cartesian product of the axes in the order of network_axes(), the LAST axis
+// varying fastest (nested loops, first axis outermost). The configuration id is the index in
+// that order; it selects the configuration's own Philox stream.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -22,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/network_axes.hpp"
 #include "core/network_config.hpp"
 #include "host/backends/trainer.hpp"
 
@@ -35,6 +37,10 @@ constexpr uint64_t kMaxConfigurations = 1000000;
 std::vector<double> parse_real_list(const std::string& name, const std::string& text);
 std::vector<int64_t> parse_integer_list(const std::string& name, const std::string& text);
 std::vector<std::string> parse_name_list(const std::string& name, const std::string& text);
+// The value list of a network axis, by its kind: names, integers or reals (`name` labels errors).
+std::vector<AxisValue> parse_axis_list(const NetworkAxis& axis, const std::string& name, const std::string& text);
+// One axis value in JSON: a name as a string, an integer as an integer, a real as a number.
+nlohmann::json axis_value_json(const NetworkAxis& axis, AxisValue value);
 
 struct StudySpec {
   uint64_t seeds = 1000;          // networks per configuration
@@ -47,16 +53,13 @@ struct StudySpec {
   std::optional<MathMode> math;
   bool per_network = false;       // write networks.csv
   uint64_t trace_sample = 256;    // networks per configuration traced on the CPU for loss bands
-  // The axes, in grid order.
-  std::vector<Activation> hidden_activation{Activation::sigmoid};
-  std::vector<Activation> output_activation{Activation::sigmoid};
-  std::vector<Target> target{Target::bilinear};
-  std::vector<int> hidden{2};
-  std::vector<double> init_range{0.5};
-  std::vector<double> lr{0.5};
-  std::vector<int> batch_size{4};
-  std::vector<int> max_epoch{20000};
-  std::vector<double> stop_loss{0.002};
+  // The value list of every network axis, axes[a] for network_axes()[a]: by default its
+  // NetworkConfig default alone.
+  std::vector<std::vector<AxisValue>> axes = default_axis_values();
+  // The value list of the axis of a key ("hidden"); std::logic_error for a key no axis has.
+  const std::vector<AxisValue>& values(const std::string& key) const;
+
+  static std::vector<std::vector<AxisValue>> default_axis_values();
 };
 
 // Sets one axis or option from its flag text (key as in spec.json, e.g. "lr", "max_epoch");
@@ -74,17 +77,14 @@ StudySpec read_spec_file(const std::string& path);
 // The configurations of a spec, in grid order.
 class StudyGrid {
  public:
-  static constexpr const char* kAxes[] = {"hidden_activation", "output_activation", "target",
-                                          "hidden", "init_range", "lr", "batch_size", "max_epoch",
-                                          "stop_loss"};
-  static constexpr int kAxisCount = 9;
-
   // Validates every configuration (UsageError naming the flag); at most kMaxConfigurations.
   explicit StudyGrid(const StudySpec& spec);
   uint32_t size() const { return size_; }
   NetworkConfig at(uint32_t config_id) const;
-  // The value of an axis for a configuration, as text ("0.5", "sigmoid").
-  std::string axis_value(uint32_t config_id, int axis) const;
+  // The value of axis `axis` (an index into network_axes()) for a configuration.
+  AxisValue axis_value(uint32_t config_id, int axis) const;
+  // ... as text ("0.5", "sigmoid").
+  std::string axis_text(uint32_t config_id, int axis) const;
   // Axes with more than one value (the ones that tell configurations apart).
   std::vector<int> varying_axes() const;
   // "lr=0.5 hidden=3" over the varying axes; "all" when the grid has one configuration.

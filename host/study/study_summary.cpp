@@ -26,20 +26,15 @@ std::string si(double x) {
 }
 
 nlohmann::json config_json(const StudyGrid& grid, uint32_t id, const ConfigStats& s) {
-  const NetworkConfig c = grid.at(id);
   const uint64_t solved = s.classes[static_cast<int>(FailureClass::solved)];
   const Interval ci = wilson_interval(solved, s.networks);
   nlohmann::json j;
   j["config_id"] = id;
   j["label"] = grid.label(id);
   nlohmann::json cfg;
-  for (int a = 0; a < StudyGrid::kAxisCount; ++a) cfg[StudyGrid::kAxes[a]] = grid.axis_value(id, a);
-  cfg["hidden"] = c.hidden;
-  cfg["init_range"] = c.init_range;
-  cfg["lr"] = c.lr;
-  cfg["batch_size"] = c.batch_size;
-  cfg["max_epoch"] = c.max_iterations;
-  cfg["stop_loss"] = c.stop_loss;
+  const auto& axes = network_axes();
+  for (size_t a = 0; a < axes.size(); ++a)
+    cfg[axes[a].key] = axis_value_json(axes[a], grid.axis_value(id, static_cast<int>(a)));
   j["config"] = cfg;
   j["networks"] = s.networks;
   j["solved"] = solved;

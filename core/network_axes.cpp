@@ -1,0 +1,187 @@
+#include "core/network_axes.hpp"
+
+#include <cmath>
+#include <iterator>
+#include <limits>
+#include <type_traits>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "core/number_parse.hpp"
+#include "core/usage_error.hpp"
+
+namespace xorseed {
+
+namespace {
+
+constexpr double kNoLimit = std::numeric_limits<double>::infinity();
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string s;
+  for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+// One row, said in order: key and flag, the allowed values, the help, the field.
+class Row {
+ public:
+  Row(const char* key, const char* flag, const char* short_flag = "") {
+    a_.key = key;
+    a_.flag = flag;
+    a_.short_flag = short_flag;
+  }
+  template <size_t N>
+  Row& names(const char* const (&names)[N]) {
+    a_.kind = AxisKind::name;
+    a_.names.assign(std::begin(names), std::end(names));
+    a_.rule = "it must be one of " + joined(a_.names);
+    return *this;
+  }
+  Row& integers(int lo, int hi, std::string rule) { return number(AxisKind::integer, lo, false, hi, std::move(rule)); }
+  Row& reals_above(double lo, std::string rule) { return number(AxisKind::real, lo, true, kNoLimit, std::move(rule)); }
+  Row& reals_from(double lo, std::string rule) { return number(AxisKind::real, lo, false, kNoLimit, std::move(rule)); }
+  // The help of a name axis: the text, then its names; its placeholder is NAME.
+  Row& help(const std::string& text) { return help("NAME", text + ": " + joined(a_.names)); }
+  // The help of a number axis: its placeholder in train's help ("X") and the text.
+  Row& help(const char* type_name, const std::string& text) {
+    a_.type_name = type_name;
+    a_.help = text;
+    return *this;
+  }
+  // Binds the row to the NetworkConfig field it reads and sets (an enum, an int or a double).
+  template <auto Field>
+  NetworkAxis field() const {
+    using T = std::remove_reference_t<decltype(std::declval<NetworkConfig&>().*Field)>;
+    NetworkAxis a = a_;
+    a.get = [](const NetworkConfig& c) -> AxisValue {
+      if constexpr (std::is_enum_v<T>) return static_cast<AxisValue>(static_cast<int>(c.*Field));
+      else return static_cast<AxisValue>(c.*Field);
+    };
+    a.set = [](NetworkConfig& c, AxisValue v) {
+      if constexpr (std::is_enum_v<T>) c.*Field = static_cast<T>(static_cast<int>(v));
+      else c.*Field = static_cast<T>(v);
+    };
+    return a;
+  }
+
+ private:
+  Row& number(AxisKind kind, double lo, bool lo_excluded, double hi, std::string rule) {
+    a_.kind = kind;
+    a_.lo = lo;
+    a_.lo_excluded = lo_excluded;
+    a_.hi = hi;
+    a_.rule = std::move(rule);
+    return *this;
+  }
+  NetworkAxis a_;
+};
+
+// The table, in grid order.
+std::vector<NetworkAxis> make_table() {
+  return {
+      Row("hidden_activation", "--hidden-activation")
+          .names(kActivationNames)
+          .help("hidden activation (relu is leaky, 0.01)")
+          .field<&NetworkConfig::hidden_activation>(),
+      Row("output_activation", "--output-activation")
+          .names(kActivationNames)
+          .help("output activation")
+          .field<&NetworkConfig::output_activation>(),
+      Row("target", "--target")
+          .names(kTargetNames)
+          .help("target (x1 + x2 - 2 x1 x2 or sin(asin x1 + asin x2))")
+          .field<&NetworkConfig::target>(),
+      Row("hidden", "--hidden")
+          .integers(1, kMaxHidden, fmt::format("the hidden width must be 1..{}", kMaxHidden))
+          .help("H", fmt::format("hidden width H, 1..{}", kMaxHidden))
+          .field<&NetworkConfig::hidden>(),
+      Row("init_range", "--init-range")
+          .reals_above(0, "the range must be finite and > 0")
+          .help("R", "initial parameters ~ U(-r, r), r finite and > 0")
+          .field<&NetworkConfig::init_range>(),
+      Row("lr", "--lr")
+          .reals_above(0, "the learning rate must be finite and > 0")
+          .help("X", "learning rate, finite and > 0")
+          .field<&NetworkConfig::lr>(),
+      Row("batch_size", "--batch-size")
+          .integers(1, kMaxBatch, fmt::format("use 4 for the corners or 1..{} random points", kMaxBatch))
+          .help("B", fmt::format("mini-batch size: 4 = the four corners, else 1..{} points drawn once from U[0,1)^2",
+                                 kMaxBatch))
+          .field<&NetworkConfig::batch_size>(),
+      Row("max_epoch", "--max-epoch", "-n")
+          .integers(1, std::numeric_limits<int>::max(), "the iteration count must be >= 1")
+          .help("N", "most iterations (the seed calls them epochs), >= 1")
+          .field<&NetworkConfig::max_iterations>(),
+      Row("stop_loss", "--stop-loss")
+          .reals_from(0, "it must be finite and >= 0 (0 disables)")
+          .help("X", "stop after the first iteration whose loss is below this; 0 disables")
+          .field<&NetworkConfig::stop_loss>(),
+  };
+}
+
+}  // namespace
+
+const std::vector<NetworkAxis>& network_axes() {
+  static const std::vector<NetworkAxis> table = make_table();
+  return table;
+}
+
+size_t network_axis_index(const std::string& key) {
+  const auto& axes = network_axes();
+  for (size_t a = 0; a < axes.size(); ++a)
+    if (axes[a].key == key) return a;
+  return std::string::npos;
+}
+
+const NetworkAxis* find_network_axis(const std::string& key) {
+  const size_t a = network_axis_index(key);
+  return a == std::string::npos ? nullptr : &network_axes()[a];
+}
+
+AxisValue integer_axis_value(const std::string& name, int64_t n) {
+  if (n < std::numeric_limits<int>::min() || n > std::numeric_limits<int>::max())
+    throw UsageError(fmt::format("{}: '{}' is out of range", name, n));
+  return static_cast<AxisValue>(n);
+}
+
+AxisValue parse_axis_value(const NetworkAxis& axis, const std::string& name, const std::string& text) {
+  switch (axis.kind) {
+    case AxisKind::name:
+      for (size_t k = 0; k < axis.names.size(); ++k)
+        if (text == axis.names[k]) return static_cast<AxisValue>(k);
+      throw UsageError(fmt::format("{}: '{}' is not one of {}", name, text, joined(axis.names)));
+    case AxisKind::integer: return integer_axis_value(name, parse_int64(name, text));
+    case AxisKind::real: break;
+  }
+  return parse_finite_double(name, text);
+}
+
+std::string axis_value_text(const NetworkAxis& axis, AxisValue value) {
+  switch (axis.kind) {
+    case AxisKind::name: {
+      const auto k = static_cast<size_t>(value);
+      return value >= 0 && k < axis.names.size() ? axis.names[k] : fmt::format("{}", value);
+    }
+    case AxisKind::integer: return fmt::format("{}", static_cast<int64_t>(value));
+    case AxisKind::real: break;
+  }
+  return fmt::format("{}", value);
+}
+
+bool axis_allows(const NetworkAxis& axis, AxisValue v) {
+  if (axis.kind == AxisKind::name) return v >= 0 && static_cast<size_t>(v) < axis.names.size();
+  return std::isfinite(v) && (axis.lo_excluded ? v > axis.lo : v >= axis.lo) && v <= axis.hi;
+}
+
+AxisValue axis_default(const NetworkAxis& axis) { return axis.get(NetworkConfig{}); }
+
+void validate(const NetworkConfig& c) {
+  for (const NetworkAxis& axis : network_axes()) {
+    const AxisValue v = axis.get(c);
+    if (!axis_allows(axis, v))
+      throw UsageError(fmt::format("{}: '{}' is not allowed; {}", axis.flag, axis_value_text(axis, v), axis.rule));
+  }
+}
+
+}  // namespace xorseed
