@@ -1,8 +1,9 @@
 #include "host/study/study_reduce.hpp"
 
 #include <algorithm>
-#include <thread>
 #include <vector>
+
+#include <omp.h>
 
 #include "host/study/study_dir.hpp"
 
@@ -10,7 +11,7 @@ namespace xorseed {
 
 namespace {
 
-constexpr size_t kMinSlice = 16384;     // networks per thread below which threads do not pay
+constexpr size_t kMinSlice = 16384;     // networks per slice below which another thread does not pay
 constexpr int kDenseLimit = 1 << 20;    // iteration counts kept densely up to this max_iterations
 
 void reduce_slice(const OutcomeBatch& batch, size_t begin, size_t end, const NetworkConfig& config,
@@ -34,16 +35,13 @@ void reduce_slice(const OutcomeBatch& batch, size_t begin, size_t end, const Net
 ChunkReduction reduce_chunk(const OutcomeBatch& batch, const NetworkConfig& config, uint32_t config_id,
                             bool with_rows, int max_hidden, unsigned threads) {
   const size_t n = batch.size();
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::max<size_t>(1, std::min<size_t>(threads, n / kMinSlice)));
-  std::vector<ChunkReduction> parts(threads);
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t)
-    pool.emplace_back(reduce_slice, std::cref(batch), n * t / threads, n * (t + 1) / threads, std::cref(config),
-                      config_id, with_rows, max_hidden, std::ref(parts[t]));
-  reduce_slice(batch, 0, n / threads, config, config_id, with_rows, max_hidden, parts[0]);
-  for (auto& t : pool) t.join();
-  for (unsigned t = 1; t < threads; ++t) {
+  if (threads == 0) threads = static_cast<unsigned>(omp_get_max_threads());
+  const int slices = static_cast<int>(std::max<size_t>(1, std::min<size_t>(threads, n / kMinSlice)));
+  std::vector<ChunkReduction> parts(slices);
+#pragma omp parallel for num_threads(slices) schedule(static, 1)
+  for (int t = 0; t < slices; ++t)
+    reduce_slice(batch, n * t / slices, n * (t + 1) / slices, config, config_id, with_rows, max_hidden, parts[t]);
+  for (int t = 1; t < slices; ++t) {
     parts[0].stats.merge(parts[t].stats);
     parts[0].csv += parts[t].csv;
   }

@@ -20,8 +20,9 @@ struct ChunkReduction {
   std::string csv;    // rows in network order; empty unless with_rows
 };
 
+// threads: at most this many (OpenMP threads); 0: all cores.
 ChunkReduction reduce_chunk(const OutcomeBatch& batch, const NetworkConfig& config, uint32_t config_id,
-                            bool with_rows, int max_hidden, unsigned threads = 0);  // 0: all cores
+                            bool with_rows, int max_hidden, unsigned threads = 0);
 
 // The batch's columns as the reductions read them (pointers into `batch`).
 OutcomeColumns outcome_columns(const OutcomeBatch& batch);

@@ -13,8 +13,8 @@
 
 #include "host/io/atomic_file.hpp"
 #include "host/study/study_dir.hpp"
+#include "host/study/study_loss_bands.hpp"
 #include "host/study/study_plots.hpp"
-#include "host/study/study_plots_data.hpp"
 #include "host/study/study_progress.hpp"
 #include "host/study/study_reduce.hpp"
 #include "host/study/study_summary.hpp"

@@ -1,4 +1,4 @@
-// The `cpu` backend: all cores (std::thread), SIMD across networks. The per-network math is
+// The `cpu` backend: all cores (OpenMP threads), SIMD across networks. The per-network math is
 // kernels/network_step.hpp, the same header the CUDA kernel runs, instantiated on *lane* types: one
 // SIMD lane = one network. A thread trains 4 registers' worth of lanes side by side (on AVX-512: 4
 // packs of 16 floats / 8 doubles = 64 / 32 networks in lock step), because one pack's iteration is

@@ -1,6 +1,6 @@
 // The cpu backend's lane runner (host/backends/cpu/cpu_backend.cpp describes the backend): run_block iterates,
-// train_lanes trains one thread's lanes with lane refill, train_all runs one set of lanes per thread
-// on the instruction set pick_isa chooses. Included by
+// train_lanes trains one thread's lanes with lane refill, train_all runs one set of lanes per OpenMP
+// thread on the instruction set pick_isa chooses. Included by
 // host/backends/cpu/cpu_lanes_f32.cpp and host/backends/cpu/cpu_lanes_f64.cpp only, which instantiate it for float and double
 // in two translation units so that each gets its own floating-point flags (CMakeLists.txt: float
 // with FMA contraction, double without). GCC/Clang only.
@@ -9,8 +9,8 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
-#include <thread>
-#include <vector>
+
+#include <omp.h>
 
 #include "kernels/network_step.hpp"
 #include "host/backends/cpu/cpu_pack.hpp"
@@ -234,7 +234,7 @@ inline Isa pick_isa() {
   return avx512 ? Isa::avx512 : avx2 ? Isa::avx2 : Isa::sse2;
 }
 
-// Runs a batch on all cores: one set of lanes per thread, all pulling from one queue.
+// Runs a batch on all cores (OpenMP threads): one set of lanes per thread, all pulling from one queue.
 template <class Math, class T, int H, Isa I>
 void train_all_on(const BatchSpec& spec, const StepConfig& c, OutcomeBatch& out) {
   constexpr int L = Lanes<T, I>::lanes;
@@ -242,15 +242,11 @@ void train_all_on(const BatchSpec& spec, const StepConfig& c, OutcomeBatch& out)
   const T step = static_cast<T>(spec.config.lr * (1.0 / static_cast<double>(spec.config.batch_size)));
   NetworkQueue queue;
   queue.count = spec.count;
-  auto worker = [&] { train_lanes<Math, T, H, I>(c, stop, step, spec, queue, out); };
   // One thread per core, but no thread with fewer than half its lanes busy (small batches).
   const uint64_t sets = (spec.count + L / 2 - 1) / (L / 2);
-  const unsigned threads =
-      static_cast<unsigned>(std::min<uint64_t>(std::max(1u, std::thread::hardware_concurrency()), sets));
-  std::vector<std::thread> pool;
-  for (unsigned k = 1; k < threads; ++k) pool.emplace_back(worker);
-  worker();
-  for (std::thread& t : pool) t.join();
+  const int threads = static_cast<int>(std::min<uint64_t>(static_cast<uint64_t>(omp_get_max_threads()), sets));
+#pragma omp parallel num_threads(threads)
+  train_lanes<Math, T, H, I>(c, stop, step, spec, queue, out);
 }
 
 template <class Math, class T, int H>
