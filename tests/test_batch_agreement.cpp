@@ -81,7 +81,7 @@ TEST(BatchAgreement, ScalarRunnerOfTheKernelMatchesReference) {
         if (want.outcome.diverged || want.sensitivity >= 1e-13) continue;
         EXPECT_EQ(o.iterations, want.outcome.iterations) << describe(n) << " network " << net;
         EXPECT_EQ(o.converged, want.outcome.converged);
-        EXPECT_EQ(o.correct, static_cast<int>(want.outcome.accuracy * 4 + 0.5));
+        EXPECT_EQ(o.correct, want.outcome.correct);
         std::vector<double> flat(9);
         store_params(p, flat.data());
         EXPECT_LT(max_abs_difference(flat, want.outcome.params), 1e-12) << describe(n) << " network " << net;
@@ -222,7 +222,7 @@ TEST(BatchAgreement, OutcomesMatchReferenceForTheDefaultConfigIncludingPartialBl
     EXPECT_EQ(have.iterations, want.iterations) << "network " << want.network;
     EXPECT_EQ(have.converged, want.converged);
     EXPECT_EQ(have.diverged, want.diverged);
-    EXPECT_EQ(have.accuracy, want.accuracy);
+    EXPECT_EQ(have.correct, want.correct);
     EXPECT_NEAR(have.final_loss, want.final_loss, 1e-12);
     EXPECT_NEAR(have.rmse, want.rmse, 1e-10);
     EXPECT_NEAR(have.cos_final, want.cos_final, 1e-10);

@@ -9,6 +9,7 @@
 
 #include "host/backends/trainer.hpp"
 #include "core/usage_error.hpp"
+#include "kernels/compiled_widths.hpp"
 #include "reference/reference_trainer.hpp"
 #include "tests/agreement_util.hpp"
 #if defined(XORSEED_HAVE_CUDA)
@@ -42,7 +43,7 @@ TEST(CudaAgreement, DoubleMatchesReferenceAfter2000IterationsOn4096Seeds) {
 TEST(CudaAgreement, DoubleEveryActivationPairAndWidthMatchesReference) {
   SKIP_WITHOUT_CUDA();
   const Activation all[] = {Activation::identity, Activation::relu, Activation::sigmoid, Activation::tanh};
-  for (int hidden : {1, 2, 3, 4, 8})
+  for (int hidden : kCompiledWidths)
     for (Activation ha : all)
       for (Activation oa : all) {
         NetworkConfig c;
@@ -107,7 +108,7 @@ TEST(CudaAgreement, RandomMiniBatchTrigAndOutcomesMatchReference) {
     EXPECT_EQ(have.iterations, want.iterations) << "network " << i;
     EXPECT_EQ(have.converged, want.converged);
     EXPECT_EQ(have.diverged, want.diverged);
-    EXPECT_EQ(have.accuracy, want.accuracy);
+    EXPECT_EQ(have.correct, want.correct);
     EXPECT_NEAR(have.cos_initial, want.cos_initial, 1e-15);
     for (int k = 0; k < 4; ++k) EXPECT_NEAR(have.predictions[k], want.predictions[k], 1e-9);
   }
@@ -137,7 +138,7 @@ TEST(CudaAgreement, SolvedOutcomeAfter20000IterationsAgreesOn100000SeedsInFloat)
   for (uint64_t i = 0; i < 64; ++i) {
     const Outcome want = reference_train(c, NetworkId{2026, 1, i}).outcome;
     EXPECT_EQ(d.iterations[i], want.iterations) << "network " << i;
-    EXPECT_EQ(d.correct[i], static_cast<int>(want.accuracy * 4 + 0.5)) << "network " << i;
+    EXPECT_EQ(d.correct[i], want.correct) << "network " << i;
   }
 }
 
@@ -165,7 +166,7 @@ TEST(CudaAgreement, LaneRefillTrainsEachOfAMillionNetworksOnceAsTheReferenceDoes
     const ReferenceWithSensitivity want = reference_with_sensitivity(c, NetworkId{77, 1, i});
     if (want.sensitivity >= 1e-13) continue;
     EXPECT_EQ(d.iterations[i], want.outcome.iterations) << "network " << i;
-    EXPECT_EQ(d.correct[i], static_cast<int>(want.outcome.accuracy * 4 + 0.5)) << "network " << i;
+    EXPECT_EQ(d.correct[i], want.outcome.correct) << "network " << i;
     EXPECT_NEAR(d.final_loss[i], want.outcome.final_loss, 1e-12) << "network " << i;
   }
 }

@@ -5,6 +5,7 @@
 
 #include <omp.h>
 
+#include "host/backends/kernel_views.hpp"
 #include "host/study/study_dir.hpp"
 
 namespace xorseed {
@@ -20,7 +21,7 @@ void reduce_slice(const OutcomeBatch& batch, size_t begin, size_t end, const Net
   const bool dense = config.max_iterations <= kDenseLimit;
   std::vector<uint64_t> counts(dense ? static_cast<size_t>(config.max_iterations) + 1 : 0, 0);
   const StatsParams params = stats_params(config);
-  const OutcomeColumns columns = outcome_columns(batch);
+  const OutcomeColumns columns = columns_of(batch);
   for (size_t i = begin; i < end; ++i) {
     const NetworkBins b = network_bins(outcome_row(columns, i), params);
     out.stats.add(b, /*count_iterations=*/!dense);
@@ -46,25 +47,6 @@ ChunkReduction reduce_chunk(const OutcomeBatch& batch, const NetworkConfig& conf
     parts[0].csv += parts[t].csv;
   }
   return std::move(parts[0]);
-}
-
-OutcomeColumns outcome_columns(const OutcomeBatch& b) {
-  return OutcomeColumns{b.iterations.data(), b.final_loss.data(), b.converged.data(), b.diverged.data(),
-                        b.correct.data(),    b.predictions.data(), b.cos_initial.data()};
-}
-
-ConfigStats stats_from_summary(const OutcomeSummary& s) {
-  ConfigStats c;
-  c.networks = s.networks;
-  c.converged = s.converged;
-  c.network_iterations = s.network_iterations;
-  c.classes = s.classes;
-  c.correct = s.correct;
-  for (const auto& [value, count] : s.iterations) c.iterations.add(value, count);
-  c.loss_bins = s.loss_bins;
-  c.cos_networks = s.cos_networks;
-  c.cos_failures = s.cos_failures;
-  return c;
 }
 
 }  // namespace xorseed

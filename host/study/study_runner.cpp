@@ -270,9 +270,7 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
       // network comes back). Per-network rows, or a backend without that path: outcomes to the host,
       // reduced on all cores. The same statistics either way (kernels/outcome_stats.hpp).
       ChunkReduction reduced;
-      OutcomeSummary device_summary;
-      const bool on_device = !spec.per_network && trainer->train_reduced(bs, stats_params(bs.config), device_summary);
-      if (on_device) reduced.stats = stats_from_summary(device_summary);
+      const bool on_device = !spec.per_network && trainer->train_reduced(bs, stats_params(bs.config), reduced.stats);
       if (!on_device) {
         trainer->train(bs, batch);
         reduced = reduce_chunk(batch, bs.config, id, spec.per_network, max_hidden(spec));
