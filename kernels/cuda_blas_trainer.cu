@@ -48,14 +48,11 @@
 #include "kernels/cuda_check.hpp"
 #include "kernels/network_init.hpp"
 #include "kernels/device_outcomes.cuh"
-#include "kernels/network_step.hpp"  // stop_threshold<T>() only: the float boundary every backend shares
+#include "kernels/network_step.hpp"  // the lane rules every backend shares: stop_threshold, stops_after, step_size
 #include "core/network_config.hpp"
 #include "core/outcome.hpp"
 
 namespace xorseed {
-
-static_assert(kBlasMaxHidden == kMaxHidden, "cuda-blas must run every hidden width the interface allows");
-static_assert(kBlasMaxBatch == kMaxBatch, "cuda-blas must run every mini-batch the interface allows");
 
 namespace {
 
@@ -129,7 +126,7 @@ __global__ void init_kernel(Batch<T> d, uint64_t first, uint64_t seed, uint32_t 
   if (i >= d.n) return;
   const int H = d.hidden, B = d.batch;
   NetworkRng rng(seed, config_id, first + i);
-  T p[4 * kBlasMaxHidden + 1];
+  T p[4 * kMaxHidden + 1];
   draw_initial_parameters(rng, H, init_range, p);
   const ParamLayout L{H};
   for (int j = 0; j < H; ++j) {
@@ -140,7 +137,7 @@ __global__ void init_kernel(Batch<T> d, uint64_t first, uint64_t seed, uint32_t 
   }
   d.bo[i] = p[L.bo()];
   if (d.t != nullptr) {  // B random points follow the parameters in the same stream
-    T x[2 * kBlasMaxBatch];
+    T x[2 * kMaxBatch];
     draw_training_inputs(rng, B, x);
     T* xi = d.x + 2 * static_cast<uint64_t>(B) * i;
     for (int b = 0; b < B; ++b) {
@@ -167,8 +164,8 @@ __global__ void hidden_forward_kernel(Batch<T> d, Activation act) {
 }
 
 // Kernel 4, per network still training: outputs, errors, delta_o (in place of z_o), gb_o, the loss
-// (mean e^2), and the early stop: after this iteration's update, a network whose loss is < stop
-// (float: stop_threshold) or not finite stops; the update kernel still applies this iteration.
+// (mean e^2), and the early stop (stops_after: loss < stop, or not finite): the network stops after
+// this iteration's update, which the update kernel still applies.
 template <class T>
 __global__ void output_kernel(Batch<T> d, Activation act, CornerTargets<T> corners, T stop, int iteration) {
   const uint64_t i = thread_index();
@@ -188,7 +185,7 @@ __global__ void output_kernel(Batch<T> d, Activation act, CornerTargets<T> corne
   const T loss = sum_e2 / static_cast<T>(B);
   d.gbo[i] = gbo;
   d.loss[i] = loss;
-  if (!(loss >= stop) || !isfinite(loss)) {
+  if (stops_after(loss, stop)) {
     d.stop_iteration[i] = iteration;
     atomicAdd(d.stopped, 1ull);
   }
@@ -238,7 +235,7 @@ __global__ void finish_kernel(Batch<T> d, Activation hidden_act, Activation outp
   if (i >= d.n) return;
   const int H = d.hidden;
   const ParamLayout L{H};
-  T p[4 * kBlasMaxHidden + 1];
+  T p[4 * kMaxHidden + 1];
   for (int j = 0; j < H; ++j) {
     p[L.wh(j, 0)] = d.wh[2 * H * i + 2 * j];
     p[L.wh(j, 1)] = d.wh[2 * H * i + 2 * j + 1];
@@ -390,7 +387,7 @@ void train_chunk(cublasHandle_t handle, const BlasRequest& req, const ChunkBuffe
   for (int c = 0; c < 4; ++c)
     corners.t[c] = static_cast<T>(target_value(req.config.target, static_cast<double>(c >> 1), static_cast<double>(c & 1)));
   const T stop = stop_threshold<T>(req.config.stop_loss);
-  const T step = static_cast<T>(req.config.lr * (1.0 / static_cast<double>(B)));  // the reference's lr * (1 / B)
+  const T step = step_size<T>(req.config);
 
   init_kernel<T><<<blocks_for(n), kThreads>>>(d, first, req.config.seed, req.config.config_id, req.config.init_range, req.config.target,
                                               buf.out().cos_initial);
@@ -435,12 +432,12 @@ void train_chunk(cublasHandle_t handle, const BlasRequest& req, const ChunkBuffe
 }
 
 void check_request(const BlasRequest& req) {
-  if (req.hidden < 1 || req.hidden > kBlasMaxHidden)
+  if (req.hidden < 1 || req.hidden > kMaxHidden)
     throw CudaError("blas_train: hidden width " + std::to_string(req.hidden) + " is outside 1.." +
-                    std::to_string(kBlasMaxHidden));
-  if (req.config.batch < 1 || req.config.batch > kBlasMaxBatch)
+                    std::to_string(kMaxHidden));
+  if (req.config.batch < 1 || req.config.batch > kMaxBatch)
     throw CudaError("blas_train: mini-batch " + std::to_string(req.config.batch) + " is outside 1.." +
-                    std::to_string(kBlasMaxBatch));
+                    std::to_string(kMaxBatch));
   if (req.config.max_iterations < 1)
     throw CudaError("blas_train: max_iterations " + std::to_string(req.config.max_iterations) + " is < 1");
 }
@@ -471,7 +468,7 @@ std::vector<float> time_typed(const BlasRequest& req, int warmup, int repeats) {
 size_t blas_bytes_per_network(int hidden, int batch, bool f64, bool keep_params) {
   const size_t s = f64 ? 8 : 4, H = static_cast<size_t>(hidden), B = static_cast<size_t>(batch), np = 4 * H + 1;
   const size_t random = batch != 4 ? 3 * B : 0;
-  return s * (2 * np + 2 * H * B + B + random + 1) + 4 + 71 + (keep_params ? 8 * np : 0);
+  return s * (2 * np + 2 * H * B + B + random + 1) + 4 + outcome_bytes_per_network(hidden, keep_params);
 }
 
 uint64_t blas_chunk_networks(int hidden, int batch, bool f64, bool keep_params) {

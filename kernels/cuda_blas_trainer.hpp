@@ -4,18 +4,21 @@
 // and backward pass is a cuBLAS strided-batched GEMM over all N networks at once, and small
 // elementwise kernels do the biases, activations, errors and the update. Every iteration moves
 // every parameter and activation through device memory (the baseline the fused kernel is compared
-// with). It is a second, independent GPU implementation: it does not use kernels/network_step.hpp,
-// only the shared definitions (Philox draws in network_init.hpp, the activation formulas in
-// activation.hpp, the float stop boundary stop_threshold<T>()).
+// with). It is a second, independent GPU implementation: it does not use the per-network math of
+// kernels/network_step.hpp, only the shared definitions (Philox draws in network_init.hpp, the
+// activation formulas in activation.hpp, and network_step.hpp's lane rules: the float stop boundary
+// stop_threshold, the early-stop rule stops_after, the step lr / B step_size).
 //
 // Runs what the Trainer interface allows: T in {float, double}, every activation pair, both
-// targets, H 1..16, the corners or B 1..64 random points. Precise math only (IEEE expf/tanhf and
-// division); host/backends/cuda_blas_backend.cpp turns --math fast into a UsageError.
+// targets, H 1..kMaxHidden, the corners or B 1..kMaxBatch random points (core/network_config.hpp).
+// Precise math only (IEEE expf/tanhf and division); host/backends/cuda_blas_backend.cpp turns --math
+// fast into a UsageError.
 //
 // Device memory per network, s = sizeof(T) (see blas_bytes_per_network):
 //   parameters and gradients 2 (4H + 1) s; hidden activations and hidden deltas 2 H B s; output
 //   deltas B s; random mini-batch inputs and targets 3 B s (the corners are shared: 12 values);
-//   loss s + stop iteration 4; outcomes 71 bytes + 8 (4H + 1) with keep_params.
+//   loss s + stop iteration 4; the outcome columns (outcome_bytes_per_network: 71 bytes, + 8 (4H + 1)
+//   with keep_params).
 //   W (H 2, corners, float): 72 + 64 + 16 + 8 + 71 = 231 bytes; 2^20 networks ~ 240 MB.
 #pragma once
 #include <cstddef>
@@ -28,9 +31,9 @@
 namespace xorseed {
 
 struct BlasRequest {
-  StepConfig config{};       // activations, target, mini-batch (4 = the corners, else 1..kBlasMaxBatch
+  StepConfig config{};       // activations, target, mini-batch (4 = the corners, else 1..kMaxBatch
                              // random points), iterations, lr, init range, stop loss, seed, config id
-  int hidden = 2;            // 1..kBlasMaxHidden
+  int hidden = 2;            // 1..kMaxHidden (core/network_config.hpp: every width)
   bool f64 = false;          // double (else float)
   uint64_t first_network = 0;
   uint64_t count = 0;
@@ -42,11 +45,6 @@ struct BlasRequest {
 // Host arrays the outcomes are copied into, network first_network + i at index i (the layout of
 // OutcomeBatch); params may be null unless keep_params.
 using BlasHostOutputs = OutcomeArrays;
-
-// The widths and mini-batches the kernels are sized for (the interface's limits: kMaxHidden and
-// kMaxBatch in core/network_config.hpp).
-constexpr int kBlasMaxHidden = 16;
-constexpr int kBlasMaxBatch = 64;
 
 // Device bytes per network (see the file comment).
 size_t blas_bytes_per_network(int hidden, int batch, bool f64, bool keep_params);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include <cuda_runtime.h>
 
@@ -43,40 +44,29 @@ class DeviceArena {
 
 // The outcome arrays of `capacity` networks of width `hidden` in `arena`; params only with keep_params.
 inline OutcomeArrays allocate_outcomes(DeviceArena& arena, uint64_t capacity, int hidden, bool keep_params) {
-  const size_t c = capacity, np = 4 * static_cast<size_t>(hidden) + 1;
   OutcomeArrays out{};
-  out.iterations = arena.array<int32_t>(c);
-  out.final_loss = arena.array<double>(c);
-  out.converged = arena.array<uint8_t>(c);
-  out.diverged = arena.array<uint8_t>(c);
-  out.correct = arena.array<uint8_t>(c);
-  out.predictions = arena.array<double>(4 * c);
-  out.rmse = arena.array<double>(c);
-  out.cos_initial = arena.array<double>(c);
-  out.cos_final = arena.array<double>(c);
-  out.params = keep_params ? arena.array<double>(c * np) : nullptr;
+  for_each_field(
+      [&](FieldWidth w, auto*& column) {
+        using U = std::remove_pointer_t<std::remove_reference_t<decltype(column)>>;
+        column = field_held(w, keep_params) ? arena.array<U>(capacity * values_per_network(w, hidden)) : nullptr;
+      },
+      out);
   return out;
 }
 
-// Networks 0 .. n-1 of `device` to networks at .. at + n - 1 of `host`. Parameters (4 * hidden + 1
-// per network) only where both sides hold them. Synchronous (cudaMemcpy): call after the chunk's
-// kernels, whose execution errors then surface here.
+// Networks 0 .. n-1 of `device` to networks at .. at + n - 1 of `host`, every field both sides hold
+// (parameters only where both keep them). Synchronous (cudaMemcpy): call after the chunk's kernels,
+// whose execution errors then surface here.
 inline void copy_outcomes_to_host(const OutcomeArrays& host, uint64_t at, const OutcomeArrays& device, uint64_t n,
                                   int hidden) {
-  auto copy = [](auto* dst, const auto* src, uint64_t count) {
-    XS_CUDA_CHECK(cudaMemcpy(dst, src, static_cast<size_t>(count) * sizeof(*src), cudaMemcpyDeviceToHost));
-  };
-  copy(host.iterations + at, device.iterations, n);
-  copy(host.final_loss + at, device.final_loss, n);
-  copy(host.converged + at, device.converged, n);
-  copy(host.diverged + at, device.diverged, n);
-  copy(host.correct + at, device.correct, n);
-  copy(host.predictions + 4 * at, device.predictions, 4 * n);
-  copy(host.rmse + at, device.rmse, n);
-  copy(host.cos_initial + at, device.cos_initial, n);
-  copy(host.cos_final + at, device.cos_final, n);
-  const uint64_t np = 4 * static_cast<uint64_t>(hidden) + 1;
-  if (host.params != nullptr && device.params != nullptr) copy(host.params + np * at, device.params, np * n);
+  for_each_field(
+      [&](FieldWidth w, auto* dst, const auto* src) {
+        if (dst == nullptr || src == nullptr) return;
+        const uint64_t per = values_per_network(w, hidden);
+        XS_CUDA_CHECK(cudaMemcpy(dst + per * at, src, static_cast<size_t>(per * n) * sizeof(*src),
+                                 cudaMemcpyDeviceToHost));
+      },
+      host, device);
 }
 
 }  // namespace xorseed

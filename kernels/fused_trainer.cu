@@ -9,6 +9,7 @@
 // issue-bound by orders of magnitude.
 #include <algorithm>
 
+#include "kernels/compiled_widths.hpp"
 #include "kernels/cuda_check.hpp"
 #include "kernels/fused_trainer.hpp"
 #include "kernels/lane_refill.hpp"
@@ -104,7 +105,7 @@ void launch_typed(const FusedRequest& req, uint64_t first, uint64_t count, const
   LaneJob<T> job;
   job.c = c;
   job.stop = stop_threshold<T>(c.stop_loss);
-  job.step = static_cast<T>(c.lr * (1.0 / static_cast<double>(c.batch)));
+  job.step = step_size<T>(c);
   job.first_network = first;
   job.count = count;
   job.params = ChunkParams<T>{static_cast<T*>(buf.initial), static_cast<T*>(buf.final)};
@@ -124,15 +125,11 @@ void launch_typed(const FusedRequest& req, uint64_t first, uint64_t count, const
 template <class Math, class T>
 void launch_hidden(const FusedRequest& req, uint64_t first, uint64_t count, const DeviceBuffers& buf,
                    cudaStream_t stream) {
-  switch (req.hidden) {
-    case 1: return launch_typed<Math, T, 1>(req, first, count, buf, stream);
-    case 2: return launch_typed<Math, T, 2>(req, first, count, buf, stream);
-    case 3: return launch_typed<Math, T, 3>(req, first, count, buf, stream);
-    case 4: return launch_typed<Math, T, 4>(req, first, count, buf, stream);
-    case 8: return launch_typed<Math, T, 8>(req, first, count, buf, stream);
-  }
-  throw CudaError("fused_train: hidden width " + std::to_string(req.hidden) +
-                  " has no kernel (the caller must check fused_supports_hidden)");
+  const bool compiled = with_compiled_width(
+      req.hidden, [&](auto h) { launch_typed<Math, T, decltype(h)::value>(req, first, count, buf, stream); });
+  if (!compiled)
+    throw CudaError("fused_train: hidden width " + std::to_string(req.hidden) +
+                    " has no kernel (the caller must check is_compiled_width)");
 }
 
 // The one runtime dispatch: (precision, math, H) -> an instantiation.
@@ -184,7 +181,7 @@ std::vector<float> fused_time_kernel(const FusedRequest& req, int warmup, int re
 // ---- studies: outcomes reduced on the device -------------------------------------------------------
 // The same kernel and launch as fused_train; each device chunk's outputs stay on the device and are
 // reduced there (kernels/outcome_reduction.cu), so only ~104 bytes of counts and the histograms'
-// (key, count) pairs come back per chunk instead of 71 bytes per network.
+// (key, count) pairs come back per chunk instead of the outcome columns (71 bytes per network for 2-2-1).
 
 uint64_t fused_reduced_chunk_networks(int hidden, bool f64) {
   size_t free_bytes = 0, total_bytes = 0;
@@ -201,8 +198,7 @@ OutcomeSummary fused_train_reduced(const FusedRequest& req, const StatsParams& p
   const uint64_t chunk = std::min<uint64_t>(req.count, fused_reduced_chunk_networks(req.hidden, req.f64));
   DeviceBuffers buf(chunk, req.hidden, req.f64, /*keep_params=*/false);
   DeviceOutcomeReducer reducer(chunk, params.max_iterations);
-  const OutcomeColumns columns{buf.out.iterations, buf.out.final_loss, buf.out.converged, buf.out.diverged,
-                               buf.out.correct,    buf.out.predictions, buf.out.cos_initial};
+  const OutcomeColumns columns = columns_of(buf.out);
   for (uint64_t done = 0; done < req.count; done += chunk) {
     const uint64_t n = std::min<uint64_t>(chunk, req.count - done);
     launch(r, req.first_network + done, n, buf, nullptr);

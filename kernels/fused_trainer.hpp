@@ -4,14 +4,13 @@
 // (lane refill, kernels/lane_refill.hpp). The per-network math is kernels/network_step.hpp, shared with the
 // CPU batch backend; float sigmoid/sigmoid on the corners runs its tanh form (the fewest instructions).
 //
-// Compile-time shapes: T in {float, double} x H in {1, 2, 3, 4, 8} x math {precise, fast} (double fast =
-// double precise); fused_train() is the one runtime dispatch. host/backends/cuda_backend.cpp wraps this in the
-// Trainer interface and turns unsupported widths into a UsageError naming --hidden.
+// Compile-time shapes: T in {float, double} x H in kernels/compiled_widths.hpp's list x math {precise,
+// fast} (double fast = double precise); fused_train() is the one runtime dispatch. host/backends/cuda_backend.cpp
+// wraps this in the Trainer interface and turns widths that are not compiled into a UsageError naming --hidden.
 //
-// Device memory per network: the outcome arrays (iterations 4 + final_loss 8 + converged 1 + diverged 1
-// + correct 1 + predictions 32 + rmse 8 + cos_initial 8 + cos_final 8 = 71 bytes), the initial and final
-// parameters of the lane passes (2 (4H + 1) sizeof(T): 72 bytes for float H = 2), + 8 (4H + 1) bytes of
-// final parameters in double with keep_params. Float H = 2 without parameters: 143 bytes, so 2^22
+// Device memory per network: the outcome columns (outcome_bytes_per_network: 71 bytes, + 8 (4H + 1) bytes
+// of final parameters in double with keep_params) and the initial and final parameters of the lane passes
+// (2 (4H + 1) sizeof(T): 72 bytes for float H = 2). Float H = 2 without parameters: 143 bytes, so 2^22
 // networks need ~600 MB. The random mini-batch's 3B values live in thread-local memory (L1).
 #pragma once
 #include <cstddef>
@@ -24,7 +23,7 @@ namespace xorseed {
 
 struct FusedRequest {
   StepConfig config;
-  int hidden = 2;          // one of kFusedHidden
+  int hidden = 2;          // one of kernels/compiled_widths.hpp's
   bool f64 = false;        // double (else float)
   bool fast = false;       // FastMath (else PreciseMath); ignored for double
   uint64_t first_network = 0;
@@ -39,17 +38,10 @@ struct FusedRequest {
 // keep_params.
 using FusedHostOutputs = OutcomeArrays;
 
-constexpr int kFusedHidden[] = {1, 2, 3, 4, 8};
-inline bool fused_supports_hidden(int hidden) {
-  for (int h : kFusedHidden)
-    if (h == hidden) return true;
-  return false;
-}
-
 // Device bytes per network (see the file comment).
 inline size_t fused_bytes_per_network(int hidden, bool f64, bool keep_params) {
   const size_t np = static_cast<size_t>(4 * hidden + 1);
-  return 71 + 2 * np * (f64 ? 8 : 4) + (keep_params ? 8 * np : 0);
+  return outcome_bytes_per_network(hidden, keep_params) + 2 * np * (f64 ? 8 : 4);
 }
 
 // Networks per launch that fit in half of the device's free memory (at most 2^24).

@@ -109,6 +109,42 @@ XS_HDI bool is_finite(T x) {
   return x <= LargestFinite<T>::value && x >= -LargestFinite<T>::value;  // false for NaN and +-Inf
 }
 
+// The scalar type of a value type V: V itself, or a pack's `scalar`.
+template <class V>
+struct ScalarOf {
+  using type = typename V::scalar;
+};
+template <>
+struct ScalarOf<float> {
+  using type = float;
+};
+template <>
+struct ScalarOf<double> {
+  using type = double;
+};
+
+// The early-stop rule (DESIGN.md "Early stop"), written once for every lane and backend: training
+// goes on after an iteration exactly when its loss is at or above `stop` (stop_threshold below) and
+// at most the largest finite value; otherwise it stops (below stop: converged; NaN or +-Inf:
+// diverged). stop_test makes the two comparisons for a scalar (bools) or a pack of lanes (masks);
+// stops_after combines them for a scalar, the cpu backend's stop_flag (host/backends/cpu/cpu_pack.hpp)
+// for lanes.
+template <class M>
+struct StopTest {
+  M at_or_above;  // loss >= stop
+  M in_range;     // loss <= the largest finite value (false for NaN and +Inf)
+};
+template <class V>
+XS_HDI auto stop_test(V loss, V stop) {
+  using M = decltype(loss < stop);
+  return StopTest<M>{loss >= stop, loss <= V(LargestFinite<typename ScalarOf<V>::type>::value)};
+}
+template <class T>
+XS_HDI bool stops_after(T loss, T stop) {
+  const StopTest<bool> t = stop_test(loss, stop);
+  return !(t.at_or_above && t.in_range);
+}
+
 // ---- activations on V: kernels/activation.hpp's formulas with the policy's exp/tanh/div (kept
 // separate from the reference's scalar copy on purpose: tests/test_batch_agreement.cpp holds them equal) ----
 template <class Ops, class V>
@@ -214,6 +250,19 @@ struct StaticActivations {
   static constexpr Activation hidden = Hidden;
   static constexpr Activation output = Output;
 };
+
+XS_HDI bool is_sigmoid_pair(const Activations& a) {
+  return a.hidden == Activation::sigmoid && a.output == Activation::sigmoid;
+}
+
+// The one choice of how the activations reach the math: f(pair) with the pair as compile-time
+// constants for sigmoid/sigmoid, as runtime values for every other pair. f returns the same type
+// either way (a loss, an iteration count).
+template <class F>
+XS_HDI auto with_activations(const Activations& act, F&& f) {
+  if (is_sigmoid_pair(act)) return f(StaticActivations<Activation::sigmoid, Activation::sigmoid>{});
+  return f(act);
+}
 
 // Forward only: the network's output at (x1, x2).
 template <class Ops, class V, int H, class Acts, class X1, class X2>
@@ -322,6 +371,13 @@ inline T stop_threshold(double stop_loss) {
   T s = static_cast<T>(stop_loss);
   if (static_cast<double>(s) < stop_loss) s = std::nextafter(s, static_cast<T>(INFINITY));
   return s;
+}
+
+// The update's step lr / B (DESIGN.md: W -= lr * gW / B), once per configuration: lr * (1 / B) in
+// double, as the reference computes it, rounded to T. Host only.
+template <class T>
+inline T step_size(const StepConfig& c) {
+  return static_cast<T>(c.lr * (1.0 / static_cast<double>(c.batch)));
 }
 
 template <class T>
@@ -570,7 +626,7 @@ struct TanhFormLane {
     ++it;
     if (TrackLoss) {
       loss = tanh_form_loss(ehat);
-      return it >= max_iterations || !(loss >= stop && loss <= LargestFinite<T>::value);
+      return it >= max_iterations || stops_after(loss, stop);
     }
     return it >= max_iterations || !(D == D);
   }
@@ -594,12 +650,9 @@ struct ReferenceLane {
   }
   template <class Batch>
   XS_HDI bool step(const Activations& act, const Batch& in, T step, T stop, int max_iterations) {
-    const bool sigmoid_pair = act.hidden == Activation::sigmoid && act.output == Activation::sigmoid;
-    loss = sigmoid_pair ? train_iteration<Ops>(p, StaticActivations<Activation::sigmoid, Activation::sigmoid>{},
-                                               in, step)
-                        : train_iteration<Ops>(p, act, in, step);
+    loss = with_activations(act, [&](const auto& pair) { return train_iteration<Ops>(p, pair, in, step); });
     ++it;
-    return it >= max_iterations || !(loss >= stop && loss <= LargestFinite<T>::value);
+    return it >= max_iterations || stops_after(loss, stop);
   }
   XS_HDI T last_loss() const { return loss; }
   XS_HDI void end(Net<T, H>& out) const { out = p; }
@@ -610,8 +663,7 @@ struct ReferenceLane {
 // reference order everywhere: it is what must match the reference to 1e-10.
 template <class T>
 XS_HDI bool uses_tanh_form(const StepConfig& c) {
-  return sizeof(T) == sizeof(float) && c.batch == 4 && c.act.hidden == Activation::sigmoid &&
-         c.act.output == Activation::sigmoid;
+  return sizeof(T) == sizeof(float) && c.batch == 4 && is_sigmoid_pair(c.act);
 }
 
 // Runs a lane from begin to its stop; `step` is the lane's step with its arguments bound.
@@ -630,8 +682,8 @@ XS_HDI void run_lane_to_end(Lane& lane, Net<T, H>& p, int max_iterations, Step s
 
 // Trains network `network` of configuration c to its outcome: the scalar runner, the same lanes the
 // kernel runs, one network from start to end (tests, and the host's view of one CUDA thread). x and t:
-// scratch for 2B and B values (unused for the corners). `stop` is stop_threshold<T>(c.stop_loss); `step`
-// is T(lr * (1 / B)).
+// scratch for 2B and B values (unused for the corners). `stop` is stop_threshold<T>(c.stop_loss), `step`
+// step_size<T>(c).
 template <class Math, class T, int H>
 XS_HDI void train_network(const StepConfig& c, T stop, T step, uint64_t network, T* x, T* t, Net<T, H>& p,
                           NetworkOutcome<T>& out) {

@@ -11,8 +11,8 @@
 //      |cos|-bin and iteration histograms, at most reduction_pair_capacity() of them.
 //   4. `download` copies those pairs to the host, where they are decoded into the summary.
 //
-// Napkin math, per network, 2-2-1 (the fused kernel's outputs are 71 bytes per network, see
-// fused_trainer.hpp): the host path copied all 71 bytes back over PCIe (2^24 networks: 1.2 GB,
+// Napkin math, per network, 2-2-1 (its outcome columns are 71 bytes, outcome_bytes_per_network in
+// kernels/outcome_arrays.hpp): the host path copied all 71 bytes back over PCIe (2^24 networks: 1.2 GB,
 // ~50 ms at 25 GB/s) and then read 55 of them on the CPU cores. Here the device reads those 55 bytes
 // twice (steps 1 and 2), writes 12 bytes of keys, and the radix sort moves them through ~4 passes
 // (~100 bytes): ~220 bytes per network in device memory, 2^24 networks in ~1.5 ms at ~2.5 TB/s, next
@@ -113,7 +113,7 @@ OutcomeSummary reduce_outcomes(const Policy& policy, const OutcomeColumns& colum
   download(v.data(), key_counts, pairs);
   for (uint64_t j = 0; j < pairs; ++j) {
     if (k[j] >= kIterationKeyBase) {
-      s.iterations.emplace_back(static_cast<int64_t>(k[j] - kIterationKeyBase), v[j]);
+      s.iterations.add(static_cast<int64_t>(k[j] - kIterationKeyBase), v[j]);
     } else if (k[j] >= kCosKeyBase) {
       const uint32_t bin = (k[j] - kCosKeyBase) / 2;
       s.cos_networks[bin] += v[j];

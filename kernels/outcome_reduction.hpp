@@ -6,23 +6,40 @@
 #pragma once
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstdint>
-#include <utility>
-#include <vector>
 
+#include "kernels/exact_histogram.hpp"
 #include "kernels/outcome_stats.hpp"
 
 namespace xorseed {
 
-// The counts of a chunk, in the shape of host/study/study_stats.hpp's ConfigStats (which
-// host/study/study_reduce.cpp's stats_from_summary fills from it).
+// The counts of a chunk, a configuration or a study: what every reduction fills, the host's
+// (host/study/study_reduce.cpp, per network with add()) and the device's (kernels/outcome_reduction.cuh),
+// and what the study layer keeps per configuration (host/study/study_stats.hpp's ConfigStats: these
+// counts, the wall time and their JSON). Integer counts only, so merging is exact.
 struct OutcomeSummary {
-  uint64_t networks = 0, converged = 0, network_iterations = 0;
-  std::array<uint64_t, kFailureClassCount> classes{};
-  std::array<uint64_t, kCorrectBuckets> correct{};
+  uint64_t networks = 0;
+  uint64_t converged = 0;                               // early stop fired
+  uint64_t network_iterations = 0;                      // sum of iterations run
+  std::array<uint64_t, kFailureClassCount> classes{};   // by FailureClass
+  std::array<uint64_t, kCorrectBuckets> correct{};      // by corners correct: accuracy 0/25/50/75/100 %
+  ExactHistogram iterations;                            // iterations to stop (clamped to [0, max_iterations])
   std::array<uint64_t, kLossBins> loss_bins{};
-  std::array<uint64_t, kCosFineBins> cos_networks{}, cos_failures{};
-  std::vector<std::pair<int64_t, uint64_t>> iterations;  // (value, count), ascending value, counts > 0
+  std::array<uint64_t, kCosFineBins> cos_networks{}, cos_failures{};  // failure = not solved
+
+  // One network. count_iterations = false: the caller adds b.iterations to `iterations` itself (in bulk).
+  void add(const NetworkBins& b, bool count_iterations = true) {
+    ++networks;
+    converged += b.converged;
+    network_iterations += b.network_iterations;
+    ++classes[static_cast<int>(b.cls)];
+    ++correct[b.correct];
+    if (count_iterations) iterations.add(b.iterations);
+    if (b.loss_bin >= 0) ++loss_bins[b.loss_bin];
+    ++cos_networks[b.cos_bin];
+    cos_failures[b.cos_bin] += b.failure;
+  }
 
   void merge(const OutcomeSummary& o) {
     networks += o.networks;
@@ -30,25 +47,12 @@ struct OutcomeSummary {
     network_iterations += o.network_iterations;
     for (size_t k = 0; k < classes.size(); ++k) classes[k] += o.classes[k];
     for (size_t k = 0; k < correct.size(); ++k) correct[k] += o.correct[k];
+    iterations.merge(o.iterations);
     for (size_t k = 0; k < loss_bins.size(); ++k) loss_bins[k] += o.loss_bins[k];
     for (size_t k = 0; k < cos_networks.size(); ++k) {
       cos_networks[k] += o.cos_networks[k];
       cos_failures[k] += o.cos_failures[k];
     }
-    std::vector<std::pair<int64_t, uint64_t>> merged;
-    merged.reserve(iterations.size() + o.iterations.size());
-    size_t a = 0, b = 0;
-    while (a < iterations.size() || b < o.iterations.size()) {
-      if (b == o.iterations.size() || (a < iterations.size() && iterations[a].first < o.iterations[b].first)) {
-        merged.push_back(iterations[a++]);
-      } else if (a == iterations.size() || o.iterations[b].first < iterations[a].first) {
-        merged.push_back(o.iterations[b++]);
-      } else {
-        merged.emplace_back(iterations[a].first, iterations[a].second + o.iterations[b].second);
-        ++a, ++b;
-      }
-    }
-    iterations = std::move(merged);
   }
 };
 

@@ -12,6 +12,7 @@
 
 #include "core/outcome.hpp"
 #include "kernels/hd.hpp"
+#include "kernels/outcome_arrays.hpp"
 
 namespace xorseed {
 
@@ -49,7 +50,8 @@ struct StatsParams {
   double loss_edges[kLossEdges];   // ascending; see above
 };
 
-// One network's outcome as the statistics read it (a row of OutcomeBatch's columns).
+// One network's outcome as the statistics read it: row i of OutcomeColumns (kernels/outcome_arrays.hpp,
+// host or device pointers).
 struct OutcomeRow {
   int32_t iterations;
   double final_loss;
@@ -57,18 +59,6 @@ struct OutcomeRow {
   int correct;                     // corners correct as the trainer counted them, 0..4
   double predictions[4];
   double cos_initial;
-};
-
-// Outcome columns (structure of arrays, the layout of OutcomeBatch and of the fused kernel's
-// device outputs), network i at index i; host or device pointers.
-struct OutcomeColumns {
-  const int32_t* iterations;
-  const double* final_loss;
-  const uint8_t* converged;
-  const uint8_t* diverged;
-  const uint8_t* correct;
-  const double* predictions;  // 4 per network
-  const double* cos_initial;
 };
 
 XS_HD OutcomeRow outcome_row(const OutcomeColumns& c, uint64_t i) {

@@ -250,7 +250,7 @@ ReferenceRun reference_train_from(const NetworkConfig& config, const std::vector
     if (err < kCornerErrorThreshold) ++correct;
     err_sum += err;
   }
-  out.accuracy = correct / 4.0;
+  out.correct = correct;
   out.rmse = std::sqrt(err_sum / 4.0);
   return run;
 }

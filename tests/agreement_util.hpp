@@ -108,7 +108,7 @@ inline void expect_outcome_agrees(const Outcome& have, const Outcome& want, cons
   EXPECT_EQ(have.iterations, want.iterations) << what;
   EXPECT_EQ(have.converged, want.converged) << what;
   EXPECT_EQ(have.diverged, want.diverged) << what;
-  EXPECT_EQ(have.accuracy, want.accuracy) << what;
+  EXPECT_EQ(have.correct, want.correct) << what;
   EXPECT_NEAR(have.final_loss, want.final_loss, 1e-12 + 1e-9 * std::fabs(want.final_loss)) << what;
   EXPECT_NEAR(have.rmse, want.rmse, 1e-8) << what;
   EXPECT_NEAR(have.cos_initial, want.cos_initial, 1e-15) << what;

@@ -233,5 +233,48 @@ TEST(CpuPack, PairLanesSelectAndStopTestPickLanewise) {
   }
 }
 
+// The early-stop rule (kernels/network_step.hpp: stops_after; cpu_pack.hpp: stop_flag), the one test every lane and
+// backend applies after an iteration: it fires below stop and on every non-finite loss and nowhere
+// else; on the cpu backend's lanes, only where the lane's flag is set (frozen lanes pass 0).
+template <class T>
+void expect_scalar_stop_rule() {
+  const T stop = T(0.002), inf = std::numeric_limits<T>::infinity(), nan = std::numeric_limits<T>::quiet_NaN();
+  EXPECT_TRUE(stops_after(T(0.001), stop));
+  EXPECT_TRUE(stops_after(T(-1), stop));
+  EXPECT_FALSE(stops_after(stop, stop));  // not below: goes on
+  EXPECT_FALSE(stops_after(T(0.25), stop));
+  EXPECT_FALSE(stops_after(std::numeric_limits<T>::max(), stop));
+  EXPECT_TRUE(stops_after(nan, stop));
+  EXPECT_TRUE(stops_after(inf, stop));
+  EXPECT_TRUE(stops_after(-inf, stop));
+  EXPECT_FALSE(stops_after(T(0), T(0)));  // stop_loss 0: only a non-finite loss stops
+  EXPECT_TRUE(stops_after(nan, T(0)));
+  EXPECT_TRUE(stops_after(inf, T(0)));
+}
+
+template <class W>
+void expect_lane_stop_rule() {
+  using T = typename W::scalar;
+  const T values[] = {T(0.001), T(0.002), T(0.25), std::numeric_limits<T>::max(), std::numeric_limits<T>::quiet_NaN(),
+                      std::numeric_limits<T>::infinity(), -std::numeric_limits<T>::infinity(), T(-1)};
+  W loss, flag;
+  for (int l = 0; l < W::lanes; ++l) {
+    cpu::lane(loss, l) = values[l % 8];
+    cpu::lane(flag, l) = l % 3 == 0 ? T(0) : T(1);
+  }
+  const W s = stop_flag(loss, W(T(0.002)), flag);
+  for (int l = 0; l < W::lanes; ++l) {
+    const bool want = l % 3 != 0 && stops_after(values[l % 8], T(0.002));
+    EXPECT_EQ(cpu::lane(s, l) != T(0), want) << "lane " << l << " loss " << values[l % 8];
+  }
+}
+
+TEST(StopRule, FiresBelowStopAndOnNonFiniteLossesOnlyInFlaggedLanes) {
+  expect_scalar_stop_rule<float>();
+  expect_scalar_stop_rule<double>();
+  expect_lane_stop_rule<cpu::Pair<cpu::Pair<cpu::Pack<float, 16>>>>();  // the AVX-512 lanes of a thread
+  expect_lane_stop_rule<cpu::Pair<cpu::Pair<cpu::Pack<double, 2>>>>();  // the SSE2 double lanes
+}
+
 }  // namespace
 }  // namespace xorseed

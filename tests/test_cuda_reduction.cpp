@@ -62,9 +62,8 @@ TEST(CudaReduction, DeviceSummaryEqualsHostReductionOfTheSameChunk) {
     OutcomeBatch batch;
     trainer->train(spec, batch);
     const ConfigStats host = reduce_chunk(batch, c, spec.config_id, false, c.hidden).stats;
-    OutcomeSummary summary;
-    ASSERT_TRUE(trainer->train_reduced(spec, stats_params(c), summary));
-    const ConfigStats device = stats_from_summary(summary);
+    ConfigStats device;
+    ASSERT_TRUE(trainer->train_reduced(spec, stats_params(c), device));
     EXPECT_EQ(device.to_json(), host.to_json()) << activation_name(k.hidden) << "/" << activation_name(k.output);
     std::printf("%s/%s H=%d: %llu solved, %llu diverged of %llu; device summary == host summary\n",
                 activation_name(k.hidden), activation_name(k.output), k.hidden_width,
@@ -84,9 +83,8 @@ TEST(CudaReduction, ZeroAndOneNetwork) {
     const BatchSpec spec = spec_of(c, 5, n, Precision::f32, MathMode::precise);
     OutcomeBatch batch;
     trainer->train(spec, batch);
-    OutcomeSummary summary;
-    ASSERT_TRUE(trainer->train_reduced(spec, stats_params(c), summary));
-    const ConfigStats device = stats_from_summary(summary);
+    ConfigStats device;
+    ASSERT_TRUE(trainer->train_reduced(spec, stats_params(c), device));
     EXPECT_EQ(device.to_json(), reduce_chunk(batch, c, spec.config_id, false, c.hidden).stats.to_json());
   }
 }

@@ -1,6 +1,6 @@
 // The device reduction's algorithm (kernels/outcome_reduction.cuh, Thrust), instantiated here for
 // the host with thrust::cpp::par and compiled by the host compiler, against host/study/study_reduce.cpp's
-// reduce_chunk: the same ConfigStats, exactly, on batches built to hit every class and every edge.
+// reduce_chunk: the same counts, exactly, on batches built to hit every class and every edge.
 // This TU alone is built with THRUST_DEVICE_SYSTEM=CPP and the CCCL headers (CMakeLists.txt); a build
 // without them leaves it out. The device instantiation itself is checked in tests/test_cuda_reduction.cpp.
 // docs/semantics.md §8 (failure classes): the classes and counts both reductions take from each outcome.
@@ -14,6 +14,7 @@
 
 #include <thrust/system/cpp/execution_policy.h>
 
+#include "host/backends/kernel_views.hpp"
 #include "host/study/study_reduce.hpp"
 #include "host/study/study_stats.hpp"
 #include "kernels/outcome_reduction.cuh"
@@ -33,7 +34,7 @@ OutcomeSummary thrust_host_reduce(const OutcomeBatch& batch, const NetworkConfig
   const auto download = [](auto* host, const auto* src, uint64_t count) {
     if (count > 0) std::memcpy(host, src, count * sizeof(*host));
   };
-  return reduce_outcomes(thrust::cpp::par, outcome_columns(batch), n, stats_params(config), keys.data(),
+  return reduce_outcomes(thrust::cpp::par, columns_of(batch), n, stats_params(config), keys.data(),
                          unique_keys.data(), key_counts.data(), download);
 }
 
@@ -131,7 +132,7 @@ OutcomeBatch edge_batch(const NetworkConfig& config, size_t n, uint32_t seed) {
 
 void expect_same_stats(const OutcomeBatch& batch, const NetworkConfig& config, unsigned threads) {
   const ConfigStats host = reduce_chunk(batch, config, 0, false, 2, threads).stats;
-  const ConfigStats thrust_host = stats_from_summary(thrust_host_reduce(batch, config));
+  const ConfigStats thrust_host(thrust_host_reduce(batch, config));
   EXPECT_EQ(thrust_host.to_json(), host.to_json());
 }
 
@@ -171,7 +172,7 @@ TEST(OutcomeReductionHost, EmptyAndSingleNetworkBatches) {
   for (size_t n : {0, 1, 2}) expect_same_stats(edge_batch(config, n, 5), config, 1);
   const OutcomeSummary empty = thrust_host_reduce(edge_batch(config, 0, 5), config);
   EXPECT_EQ(empty.networks, 0u);
-  EXPECT_TRUE(empty.iterations.empty());
+  EXPECT_EQ(empty.iterations.total(), 0u);
 }
 
 TEST(OutcomeReductionHost, SummariesOfPartsMergeIntoTheWhole) {
@@ -194,8 +195,8 @@ TEST(OutcomeReductionHost, SummariesOfPartsMergeIntoTheWhole) {
   split(&OutcomeBatch::cos_initial, 1);
   OutcomeSummary merged = thrust_host_reduce(a, config);
   merged.merge(thrust_host_reduce(b, config));
-  EXPECT_EQ(stats_from_summary(merged).to_json(), stats_from_summary(thrust_host_reduce(whole, config)).to_json());
-  EXPECT_EQ(stats_from_summary(merged).to_json(), reduce_chunk(whole, config, 0, false, 2, 2).stats.to_json());
+  EXPECT_EQ(ConfigStats(merged).to_json(), ConfigStats(thrust_host_reduce(whole, config)).to_json());
+  EXPECT_EQ(ConfigStats(merged).to_json(), reduce_chunk(whole, config, 0, false, 2, 2).stats.to_json());
 }
 
 TEST(OutcomeReductionHost, OnlyTheDistinctKeysComeBack) {
@@ -205,7 +206,7 @@ TEST(OutcomeReductionHost, OnlyTheDistinctKeysComeBack) {
   EXPECT_EQ(reduction_pair_capacity(40000, 50), static_cast<uint64_t>(kLossBins + 1 + 2 * kCosFineBins + 51));
   EXPECT_EQ(reduction_pair_capacity(2, 50), 6u);
   const OutcomeSummary s = thrust_host_reduce(edge_batch(config, 40000, 3), config);
-  EXPECT_LE(s.iterations.size(), 51u);
+  EXPECT_LE(s.iterations.counts().size(), 51u);
 }
 
 }  // namespace

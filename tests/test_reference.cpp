@@ -309,7 +309,7 @@ TEST(ReferenceStopping, DivergenceIsAnOutcomeNotACrash) {
   EXPECT_FALSE(o.converged);
   EXPECT_LT(o.iterations, c.max_iterations);
   EXPECT_FALSE(std::isfinite(o.final_loss));
-  EXPECT_EQ(o.accuracy, 0.0);
+  EXPECT_EQ(o.accuracy(), 0.0);
   ASSERT_EQ(run.trace.loss.size(), static_cast<size_t>(o.iterations));
   for (int t = 1; t < o.iterations; ++t) EXPECT_TRUE(std::isfinite(run.trace.loss[t - 1])) << t;
 }
@@ -371,7 +371,7 @@ TEST(ReferenceEvaluation, CornersAccuracyAndRmseFollowTheFinalParameters) {
     correct += e2 / 2 < 0.05;
     err_sum += e2 / 2;
   }
-  EXPECT_DOUBLE_EQ(o.accuracy, correct / 4.0);
+  EXPECT_DOUBLE_EQ(o.accuracy(), correct / 4.0);
   EXPECT_NEAR(o.rmse, std::sqrt(err_sum / 4), 1e-12);
 }
 
@@ -381,14 +381,14 @@ TEST(ReferenceEvaluation, CornersAccuracyAndRmseFollowTheFinalParameters) {
 
 TEST(ReferencePinned, Seed0Network0SolvesXorAt16133Iterations) {
   const Outcome o = reference_train(NetworkConfig{}, NetworkId{0, 0, 0}).outcome;
-  EXPECT_EQ(o.accuracy, 1.0);
+  EXPECT_EQ(o.accuracy(), 1.0);
   EXPECT_EQ(o.iterations, 16133);
   EXPECT_TRUE(o.converged);
 }
 
 TEST(ReferencePinned, Seed0Network5StaysAt50PercentFor20000Iterations) {
   const Outcome o = reference_train(NetworkConfig{}, NetworkId{0, 0, 5}).outcome;
-  EXPECT_EQ(o.accuracy, 0.5);
+  EXPECT_EQ(o.accuracy(), 0.5);
   EXPECT_EQ(o.iterations, 20000);
   EXPECT_FALSE(o.converged);
   EXPECT_FALSE(o.diverged);

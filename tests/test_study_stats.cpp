@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 
 #include "host/study/study_stats.hpp"
 
@@ -91,7 +92,7 @@ TEST(ExactHistogram, MergeEqualsWhole) {
   a.merge(b);
   EXPECT_EQ(a.counts(), whole.counts());
   for (double q : {0.1, 0.5, 0.9}) EXPECT_EQ(a.quantile(q), whole.quantile(q));
-  EXPECT_EQ(ExactHistogram::from_json(whole.to_json()).counts(), whole.counts());
+  EXPECT_EQ(histogram_from_json(histogram_json(whole)).counts(), whole.counts());
 }
 
 TEST(ConfigStats, MergeAndJsonRoundTripAreExact) {
@@ -99,7 +100,7 @@ TEST(ConfigStats, MergeAndJsonRoundTripAreExact) {
   for (int i = 0; i < 400; ++i) {
     Outcome o = outcome(0.02, i % 3 ? 0.97 : 0.5, 0.98, i % 3 ? 0.03 : 0.5, std::pow(10.0, -(i % 13)));
     o.iterations = 100 + i % 37;
-    o.accuracy = i % 3 ? 1.0 : 0.5;
+    o.correct = i % 3 ? 4 : 2;
     o.cos_initial = std::sin(i * 0.37);
     const FailureClass c = classify(o, Target::bilinear);
     whole.add(o, c);
@@ -110,6 +111,31 @@ TEST(ConfigStats, MergeAndJsonRoundTripAreExact) {
   EXPECT_EQ(ConfigStats::from_json(whole.to_json()).to_json(), whole.to_json());
   EXPECT_EQ(whole.classes[0] + whole.classes[1], 400u);
   EXPECT_EQ(whole.correct[4], whole.classes[0]);
+}
+
+// A configuration's "stats" exactly as an existing study directory holds them (configs/c0.json of a
+// 12-network study written by the build before ConfigStats shared its counts with the device
+// reduction): read and written back byte for byte, so old study directories resume and merge.
+TEST(ConfigStats, JsonOfAnExistingStudyDirectoryReadsAndWritesBackByteForByte) {
+  const std::string written =
+      "{\"classes\":[7,4,0,1,0],\"converged\":7,\"correct\":[0,1,4,0,7],\"cos_failures\":[0,0,1,0,0,0,0,0,0,0,0"
+      ",0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0"
+      ",0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0"
+      ",0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0"
+      ",0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0],\"cos"
+      "_networks\":[0,0,1,0,0,0,0,0,0,0,0,1,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,"
+      "0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,1,1,0,0,0,1,1,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,"
+      "0,1,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,"
+      "0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,"
+      "0,0,0,0,0,0,0,0,0,0,0,0,0,0],\"iterations\":[[2759,1],[2927,1],[2998,1],[3047,1],[3063,1],[3136,1]"
+      ",[3149,1],[4000,5]],\"loss_bins\":[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0"
+      ",0,0,0,0,0,0,7,0,0,0,0,0,0,5,0,0,0,0,0,0,0,0],\"network_iterations\":41079,\"networks\":12,\"wall_sec"
+      "onds\":0.018209461}";
+  const ConfigStats s = ConfigStats::from_json(nlohmann::json::parse(written));
+  EXPECT_EQ(s.to_json().dump(), written);
+  EXPECT_EQ(s.networks, 12u);
+  EXPECT_EQ(s.iterations.total(), 12u);
+  EXPECT_EQ(s.iterations.quantile(1.0), 4000);
 }
 
 TEST(CosineAnalysis, DetectsAnAssociation) {

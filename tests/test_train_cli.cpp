@@ -160,7 +160,7 @@ void check_text_report(const std::vector<std::string>& lines, const NetworkConfi
     expect_printed(std::stod(m[5]), 0.5 * std::pow(target - o.predictions[k], 2), 2, "corner loss");
   }
   ASSERT_TRUE(std::regex_match(lines[i++], m, std::regex(R"(Accuracy: (\d+\.\d\d)%)"))) << lines[i - 1];
-  expect_printed(std::stod(m[1]), 100 * o.accuracy, 2, "accuracy");
+  expect_printed(std::stod(m[1]), 100 * o.accuracy(), 2, "accuracy");
 }
 
 // ---- text report ----------------------------------------------------------------------------------
@@ -321,7 +321,7 @@ TEST(TrainCliJson, EveryLineIsJsonWithTheSeedsEventsInOrder) {
   EXPECT_EQ(progress, expected_progress(o.iterations));
   EXPECT_DOUBLE_EQ(records.front()["cosine_similarity"].get<double>(), o.cos_initial);
   const auto& closing = records.back();
-  EXPECT_DOUBLE_EQ(closing["accuracy"].get<double>(), o.accuracy);
+  EXPECT_DOUBLE_EQ(closing["accuracy"].get<double>(), o.accuracy());
   EXPECT_DOUBLE_EQ(closing["rmse"].get<double>(), o.rmse);
   EXPECT_EQ(closing["iteration"].get<int>(), o.iterations);
   const auto cosines = nlohmann::json::parse(closing["cosine_similarities"].get<std::string>());
@@ -348,7 +348,7 @@ TEST(TrainCliResults, EachRunAppendsOneLine) {
     EXPECT_EQ(j.at("network").get<uint64_t>(), networks[k]);
     EXPECT_EQ(j.at("seed").get<uint64_t>(), 0u);
     EXPECT_EQ(j.at("config_id").get<uint32_t>(), 0u);
-    EXPECT_DOUBLE_EQ(j.at("accuracy").get<double>(), o.accuracy);
+    EXPECT_DOUBLE_EQ(j.at("accuracy").get<double>(), o.accuracy());
     EXPECT_DOUBLE_EQ(j.at("rmse").get<double>(), o.rmse);
     EXPECT_EQ(j.at("last_epoch").get<int>(), o.iterations);
     EXPECT_EQ(j.at("layers"), 2);

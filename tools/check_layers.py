@@ -15,13 +15,12 @@ LAYERS = {
     "kernels": ["core"],
     "reference": ["core", "kernels"],
     "host/io": ["core"],
-    "host/parallel": ["core"],
-    "host/backends": ["core", "kernels", "reference", "host/parallel"],
+    "host/backends": ["core", "kernels", "reference"],
     "host/images": ["core", "kernels", "reference", "host/io"],
     "host/report": ["core", "kernels", "reference", "host/io", "host/images"],
-    "host/regression": ["core", "kernels", "host/io", "host/parallel"],
-    "host/study": ["core", "kernels", "reference", "host/io", "host/parallel", "host/backends", "host/images"],
-    "host/cli": ["core", "kernels", "reference", "host/io", "host/parallel", "host/backends", "host/images",
+    "host/regression": ["core", "kernels", "host/io"],
+    "host/study": ["core", "kernels", "reference", "host/io", "host/backends", "host/images"],
+    "host/cli": ["core", "kernels", "reference", "host/io", "host/backends", "host/images",
                  "host/report", "host/regression", "host/study"],
 }
 TOP = ("tests", "bench", "tools", "python")

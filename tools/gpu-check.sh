@@ -12,7 +12,8 @@
 #     finished phases' logs), and the summary goes to $OUT/summary.txt: two files. Without $OUT,
 #     everything is written to out/gpu as plain files.
 #   - dependencies: the GPU image is said to hold Eigen, fmt, CLI11, nlohmann-json, GoogleTest and
-#     Google Benchmark, and the build uses them. Should configure fail there, and .gpudeps/ was carried
+#     Google Benchmark, and the build uses them; Random123 (librandom123-dev, headers only) it may
+#     well lack, so carry .gpudeps. Should configure fail there, and .gpudeps/ was carried
 #     (tools/gpu-deps.sh fills it where apt works), its .deb files are unpacked into a private prefix
 #     (never into /) and configure is retried with CMake pointed at it.
 set -uo pipefail

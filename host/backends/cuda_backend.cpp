@@ -1,12 +1,9 @@
 // The `cuda` backend: the fused kernel (kernels/fused_trainer.cu) behind the Trainer interface.
 #if defined(XORSEED_HAVE_CUDA)
-#include <fmt/format.h>
-
 #include "kernels/fused_trainer.hpp"
 #include "kernels/outcome_reduction.hpp"
 #include "host/backends/kernel_views.hpp"
 #include "host/backends/trainer.hpp"
-#include "core/usage_error.hpp"
 
 namespace xorseed {
 
@@ -20,10 +17,7 @@ class CudaTrainer final : public Trainer {
 
   void check_supported(const BatchSpec& spec) const override {
     validate(spec.config);
-    if (!fused_supports_hidden(spec.config.hidden))
-      throw UsageError(fmt::format(
-          "--hidden: '{}' is not supported on --device cuda; use 1, 2, 3, 4 or 8 (--device reference runs 1..{})",
-          spec.config.hidden, kMaxHidden));
+    require_compiled_width(Backend::cuda, spec.config.hidden);
   }
 
   uint64_t chunk_size(const BatchSpec& spec) const override {

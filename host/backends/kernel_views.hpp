@@ -1,6 +1,6 @@
 // What the host hands the kernels' interfaces (kernels/*.hpp), made in one place: a configuration as
-// the per-network math's StepConfig, and an OutcomeBatch's arrays as the OutcomeArrays the GPU
-// trainers copy their outcomes into.
+// the per-network math's StepConfig, and an OutcomeBatch's columns as the OutcomeArrays the GPU
+// trainers copy their outcomes into and the OutcomeColumns the reductions read.
 #pragma once
 #include <cstdint>
 
@@ -19,10 +19,18 @@ inline StepConfig step_config_of(const NetworkConfig& n, uint64_t seed, uint32_t
 
 // The arrays of `out` (already resized); params only with keep_params (else null: not copied).
 inline OutcomeArrays arrays_of(OutcomeBatch& out, bool keep_params) {
-  return OutcomeArrays{out.iterations.data(), out.final_loss.data(), out.converged.data(),
-                       out.diverged.data(),   out.correct.data(),    out.predictions.data(),
-                       out.rmse.data(),       out.cos_initial.data(), out.cos_final.data(),
-                       keep_params ? out.params.data() : nullptr};
+  OutcomeArrays a;
+  for_each_field([&](FieldWidth w, auto*& array, auto& column) {
+    array = field_held(w, keep_params) ? column.data() : nullptr;
+  }, a, out);
+  return a;
+}
+
+// The columns of `batch`, read-only (pointers into it).
+inline OutcomeColumns columns_of(const OutcomeBatch& batch) {
+  OutcomeColumns c;
+  for_each_field([](FieldWidth, const auto*& column, const auto& values) { column = values.data(); }, c, batch);
+  return c;
 }
 
 }  // namespace xorseed

@@ -1,10 +1,12 @@
 #include "host/backends/trainer.hpp"
 
 #include <algorithm>
+#include <type_traits>
 
 #include <fmt/format.h>
 
 #include "core/usage_error.hpp"
+#include "kernels/compiled_widths.hpp"
 
 namespace xorseed {
 
@@ -41,55 +43,60 @@ std::optional<MathMode> parse_math_choice(const std::string& flag, const std::st
   throw UsageError(fmt::format("{}: '{}' is not one of auto, fast, precise", flag, text));
 }
 
-MathMode parse_math_mode(const std::string& flag, const std::string& text) {
-  if (text == "precise") return MathMode::precise;
-  if (text == "fast") return MathMode::fast;
-  throw UsageError(fmt::format("{}: '{}' is not one of fast, precise", flag, text));
+void require_compiled_width(Backend backend, int hidden) {
+  if (!is_compiled_width(hidden))
+    throw UsageError(fmt::format("--hidden: '{}' is not supported on --device {}; use {} (--device reference runs 1..{})",
+                                 hidden, backend_name(backend), compiled_widths_text(), kMaxHidden));
 }
+
+namespace {
+
+template <class M>
+struct IsVector : std::false_type {};
+template <class T>
+struct IsVector<std::vector<T>> : std::true_type {};
+
+}  // namespace
 
 void OutcomeBatch::resize(size_t n, int hidden_width, bool with_params) {
   hidden = hidden_width;
-  iterations.assign(n, 0);
-  final_loss.assign(n, 0.0);
-  converged.assign(n, 0);
-  diverged.assign(n, 0);
-  correct.assign(n, 0);
-  predictions.assign(4 * n, 0.0);
-  rmse.assign(n, 0.0);
-  cos_initial.assign(n, 0.0);
-  cos_final.assign(n, 0.0);
-  params.assign(with_params ? n * static_cast<size_t>(4 * hidden_width + 1) : 0, 0.0);
+  for_each_field(
+      [&](FieldWidth w, auto& column) {
+        column.assign(field_held(w, with_params) ? n * values_per_network(w, hidden_width) : 0, 0);
+      },
+      *this);
 }
 
 void OutcomeBatch::set(size_t i, const Outcome& o) {
-  iterations[i] = o.iterations;
-  final_loss[i] = o.final_loss;
-  converged[i] = o.converged;
-  diverged[i] = o.diverged;
-  correct[i] = static_cast<uint8_t>(o.accuracy * 4 + 0.5);
-  for (int k = 0; k < 4; ++k) predictions[4 * i + k] = o.predictions[k];
-  rmse[i] = o.rmse;
-  cos_initial[i] = o.cos_initial;
-  cos_final[i] = o.cos_final;
-  if (!params.empty()) std::copy(o.params.begin(), o.params.end(), params.begin() + i * o.params.size());
+  for_each_field(
+      [&](FieldWidth w, auto& column, const auto& member) {
+        using C = typename std::decay_t<decltype(column)>::value_type;
+        if constexpr (std::is_arithmetic_v<std::decay_t<decltype(member)>>) {
+          column[i] = static_cast<C>(member);
+        } else {  // predictions, params: the row's values where the column is held
+          const size_t per = values_per_network(w, hidden);
+          if (!column.empty()) std::copy_n(member.begin(), std::min(per, member.size()), column.begin() + i * per);
+        }
+      },
+      *this, o);
 }
 
 Outcome OutcomeBatch::at(size_t i) const {
   Outcome o;
   o.network = first_network + i;
-  o.iterations = iterations[i];
-  o.final_loss = final_loss[i];
-  o.converged = converged[i] != 0;
-  o.diverged = diverged[i] != 0;
-  o.accuracy = correct[i] / 4.0;
-  for (int k = 0; k < 4; ++k) o.predictions[k] = predictions[4 * i + k];
-  o.rmse = rmse[i];
-  o.cos_initial = cos_initial[i];
-  o.cos_final = cos_final[i];
-  if (!params.empty()) {
-    const size_t n = static_cast<size_t>(4 * hidden + 1);
-    o.params.assign(params.begin() + i * n, params.begin() + (i + 1) * n);
-  }
+  for_each_field(
+      [&](FieldWidth w, const auto& column, auto& member) {
+        using M = std::decay_t<decltype(member)>;
+        const size_t per = values_per_network(w, hidden);
+        if constexpr (std::is_arithmetic_v<M>) {
+          member = static_cast<M>(column[i]);
+        } else if constexpr (IsVector<M>::value) {  // params: empty where not kept
+          if (!column.empty()) member.assign(column.begin() + i * per, column.begin() + (i + 1) * per);
+        } else {
+          std::copy_n(column.begin() + i * per, per, member.begin());
+        }
+      },
+      *this, o);
   return o;
 }
 

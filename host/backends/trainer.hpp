@@ -16,6 +16,7 @@
 
 #include "core/network_config.hpp"
 #include "core/outcome.hpp"
+#include "kernels/outcome_arrays.hpp"
 #include "kernels/outcome_reduction.hpp"
 
 namespace xorseed {
@@ -29,7 +30,6 @@ const char* precision_name(Precision p);    // float, double
 const char* math_mode_name(MathMode m);     // precise, fast
 Backend parse_backend(const std::string& flag, const std::string& text);
 Precision parse_precision(const std::string& flag, const std::string& text);
-MathMode parse_math_mode(const std::string& flag, const std::string& text);
 // The study's --math: auto (nullopt: the backend's default_math()), fast or precise.
 std::optional<MathMode> parse_math_choice(const std::string& flag, const std::string& text);
 
@@ -45,23 +45,24 @@ struct BatchSpec {
   bool keep_params = true;  // copy final parameters back (per-network rows); off for summaries only
 };
 
-// Outcomes of a batch, structure of arrays: network first_network + i at index i.
-struct OutcomeBatch {
+// Outcomes of a batch, structure of arrays (one std::vector per field of core/outcome.hpp's table):
+// network first_network + i at index i.
+template <class T>
+using HostColumn = std::vector<T>;
+struct OutcomeBatch : OutcomeFields<HostColumn> {
   uint64_t first_network = 0;
   int hidden = 0;
-  std::vector<int32_t> iterations;
-  std::vector<double> final_loss;
-  std::vector<uint8_t> converged, diverged;
-  std::vector<uint8_t> correct;        // corners correct, 0..4 (accuracy = correct / 4)
-  std::vector<double> predictions;     // 4 per network
-  std::vector<double> rmse, cos_initial, cos_final;
-  std::vector<double> params;          // (4H + 1) per network, empty unless keep_params
 
   size_t size() const { return iterations.size(); }
+  // n networks of width hidden_width, zeroed; params only with_params (else empty).
   void resize(size_t n, int hidden_width, bool with_params);
-  Outcome at(size_t i) const;          // one row as an Outcome
+  Outcome at(size_t i) const;            // one row as an Outcome
   void set(size_t i, const Outcome& o);  // row i from an Outcome (params only where kept)
 };
+
+// Throws UsageError naming --hidden where `hidden` is not one of the widths kernels/compiled_widths.hpp
+// lists (the cuda and cpu backends' instantiations).
+void require_compiled_width(Backend backend, int hidden);
 
 class Trainer {
  public:

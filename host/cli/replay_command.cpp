@@ -70,7 +70,7 @@ void run(const ReplayArgs& a) {
   fmt::print(stderr, "device: {} ({}), precision {}, math {}\n", backend_name(trainer->backend()), note,
              precision_name(bs.precision), math_mode_name(bs.math));
   fmt::print(stderr, "outcome: {}, accuracy {:.2f} %, iterations {}, final loss {}, initial cos {}\n",
-             failure_class_name(c), 100 * o.accuracy, o.iterations, o.final_loss, o.cos_initial);
+             failure_class_name(c), 100 * o.accuracy(), o.iterations, o.final_loss, o.cos_initial);
 
   const std::string mine = networks_csv_row(config_id, o, c, bs.config.hidden, max_hidden(spec));
   std::ifstream csv(a.study + "/networks.csv");

@@ -133,7 +133,7 @@ void write_json_log(const TrainReportContext& ctx, std::FILE* out) {
   }
 
   f = Json();
-  f["accuracy"] = o.accuracy;
+  f["accuracy"] = o.accuracy();
   f["rmse"] = o.rmse;
   f["layers"] = 2;
   f["learning_rate"] = c.lr;

@@ -54,7 +54,7 @@ void append_results_line(const TrainRequest& request, const Outcome& o, const fs
   const NetworkConfig& c = request.config;
   nlohmann::ordered_json line;
   line["timestamp"] = utc_timestamp();
-  line["accuracy"] = o.accuracy;
+  line["accuracy"] = o.accuracy();
   line["rmse"] = o.rmse;
   line["layers"] = 2;
   line["learning_rate"] = c.lr;

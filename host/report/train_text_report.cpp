@@ -47,7 +47,7 @@ void write_text_report(const TrainReportContext& ctx, std::FILE* out) {
     fmt::print(out, "Input: [[{:.1f}, {:.1f}]] => Predicted: {}, answer: {:.0f}, loss: {}\n", r.x1, r.x2,
                format_fixed(r.predicted, 2), r.target, format_fixed(r.err, 2));
   }
-  fmt::print(out, "Accuracy: {:.2f}%\n", o.accuracy * 100);
+  fmt::print(out, "Accuracy: {:.2f}%\n", o.accuracy() * 100);
   const NetworkId& id = ctx.request->id;
   fmt::print(out, "Network: seed={}, config_id={}, network={}, hidden={}, target={}, init_range={}, stop_loss={}\n",
              id.seed, id.config_id, id.network, c.hidden, target_name(c.target), format_shortest(c.init_range),

@@ -182,7 +182,7 @@ std::string networks_csv_header(int max_h) {
 
 std::string networks_csv_row(uint32_t config_id, const Outcome& o, FailureClass c, int hidden, int max_h) {
   std::string s = fmt::format("{},{},{},{},{},{},{},{},{},{},{}", config_id, o.network, failure_class_name(c),
-                              o.accuracy, o.iterations, o.converged ? 1 : 0, o.diverged ? 1 : 0, o.final_loss,
+                              o.accuracy(), o.iterations, o.converged ? 1 : 0, o.diverged ? 1 : 0, o.final_loss,
                               o.rmse, o.cos_initial, o.cos_final);
   for (double p : o.predictions) s += fmt::format(",{}", p);
   const size_t n = static_cast<size_t>(4 * max_h + 1), own = static_cast<size_t>(4 * hidden + 1);

@@ -1,9 +1,9 @@
 // The series behind a study's plots, in plain structs: built from the merged statistics by
 // plots_data(summary) (study_summary.hpp) at the end of assemble(), beside the loss bands of each
-// configuration's reference traces; written to summary.json under "plots" and, in a build with
-// images, drawn by write_study_plots (study_plots.hpp) into DIR/plots/: the success rate with
-// Wilson error bars, the iteration histogram, the failure rate against initial |cos|, the
-// final-loss histogram (log x) and the loss bands.
+// configuration's reference traces (host/study/study_loss_bands.hpp); written to summary.json under
+// "plots" and, in a build with images, drawn by write_study_plots (study_plots.hpp) into DIR/plots/:
+// the success rate with Wilson error bars, the iteration histogram, the failure rate against initial
+// |cos|, the final-loss histogram (log x) and the loss bands.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -11,27 +11,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/network_config.hpp"
+#include "host/study/study_loss_bands.hpp"
 #include "host/study/study_stats.hpp"
 
 namespace xorseed {
-
-// p10/p50/p90 of the loss over a sample of networks, at up to kBandPoints iterations.
-// A network that stopped early keeps its last loss; a non-finite loss counts as +infinity
-// (written as null in JSON).
-constexpr int kBandPoints = 200;
-struct LossBands {
-  uint64_t networks = 0;          // traced networks: the first min(trace_sample, seeds) of the configuration
-  std::vector<int> iterations;    // 1-based
-  std::vector<double> p10, p50, p90;
-  nlohmann::json to_json() const;
-  static LossBands from_json(const nlohmann::json& j);
-};
-
-// Traces networks [first, first + count) of a configuration with the Eigen reference (CPU,
-// double) and reduces their loss traces to bands. Memory: count * kBandPoints doubles.
-LossBands compute_loss_bands(const NetworkConfig& config, uint64_t seed, uint32_t config_id, uint64_t first,
-                             uint64_t count);
 
 struct StudyPlotsData {
   std::vector<std::string> labels;  // one per configuration, grid order

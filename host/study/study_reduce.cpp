@@ -1,16 +1,18 @@
 #include "host/study/study_reduce.hpp"
 
 #include <algorithm>
-#include <thread>
 #include <vector>
 
+#include <omp.h>
+
+#include "host/backends/kernel_views.hpp"
 #include "host/study/study_dir.hpp"
 
 namespace xorseed {
 
 namespace {
 
-constexpr size_t kMinSlice = 16384;     // networks per thread below which threads do not pay
+constexpr size_t kMinSlice = 16384;     // networks per slice below which another thread does not pay
 constexpr int kDenseLimit = 1 << 20;    // iteration counts kept densely up to this max_iterations
 
 void reduce_slice(const OutcomeBatch& batch, size_t begin, size_t end, const NetworkConfig& config,
@@ -19,7 +21,7 @@ void reduce_slice(const OutcomeBatch& batch, size_t begin, size_t end, const Net
   const bool dense = config.max_iterations <= kDenseLimit;
   std::vector<uint64_t> counts(dense ? static_cast<size_t>(config.max_iterations) + 1 : 0, 0);
   const StatsParams params = stats_params(config);
-  const OutcomeColumns columns = outcome_columns(batch);
+  const OutcomeColumns columns = columns_of(batch);
   for (size_t i = begin; i < end; ++i) {
     const NetworkBins b = network_bins(outcome_row(columns, i), params);
     out.stats.add(b, /*count_iterations=*/!dense);
@@ -34,39 +36,17 @@ void reduce_slice(const OutcomeBatch& batch, size_t begin, size_t end, const Net
 ChunkReduction reduce_chunk(const OutcomeBatch& batch, const NetworkConfig& config, uint32_t config_id,
                             bool with_rows, int max_hidden, unsigned threads) {
   const size_t n = batch.size();
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::max<size_t>(1, std::min<size_t>(threads, n / kMinSlice)));
-  std::vector<ChunkReduction> parts(threads);
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t)
-    pool.emplace_back(reduce_slice, std::cref(batch), n * t / threads, n * (t + 1) / threads, std::cref(config),
-                      config_id, with_rows, max_hidden, std::ref(parts[t]));
-  reduce_slice(batch, 0, n / threads, config, config_id, with_rows, max_hidden, parts[0]);
-  for (auto& t : pool) t.join();
-  for (unsigned t = 1; t < threads; ++t) {
+  if (threads == 0) threads = static_cast<unsigned>(omp_get_max_threads());
+  const int slices = static_cast<int>(std::max<size_t>(1, std::min<size_t>(threads, n / kMinSlice)));
+  std::vector<ChunkReduction> parts(slices);
+#pragma omp parallel for num_threads(slices) schedule(static, 1)
+  for (int t = 0; t < slices; ++t)
+    reduce_slice(batch, n * t / slices, n * (t + 1) / slices, config, config_id, with_rows, max_hidden, parts[t]);
+  for (int t = 1; t < slices; ++t) {
     parts[0].stats.merge(parts[t].stats);
     parts[0].csv += parts[t].csv;
   }
   return std::move(parts[0]);
-}
-
-OutcomeColumns outcome_columns(const OutcomeBatch& b) {
-  return OutcomeColumns{b.iterations.data(), b.final_loss.data(), b.converged.data(), b.diverged.data(),
-                        b.correct.data(),    b.predictions.data(), b.cos_initial.data()};
-}
-
-ConfigStats stats_from_summary(const OutcomeSummary& s) {
-  ConfigStats c;
-  c.networks = s.networks;
-  c.converged = s.converged;
-  c.network_iterations = s.network_iterations;
-  c.classes = s.classes;
-  c.correct = s.correct;
-  for (const auto& [value, count] : s.iterations) c.iterations.add(value, count);
-  c.loss_bins = s.loss_bins;
-  c.cos_networks = s.cos_networks;
-  c.cos_failures = s.cos_failures;
-  return c;
 }
 
 }  // namespace xorseed

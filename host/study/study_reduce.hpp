@@ -2,8 +2,8 @@
 // its networks.csv rows), on all cores: the chunk is split into contiguous slices, each slice
 // counted on its own, and the counts added, so the result does not depend on the thread count.
 // Per network it uses kernels/outcome_stats.hpp (network_bins), the same functions as the device
-// reduction (kernels/outcome_reduction.cuh), whose summary stats_from_summary turns into ConfigStats;
-// tests/test_outcome_reduction_host.cpp holds the two reductions equal.
+// reduction (kernels/outcome_reduction.cuh), and it fills the same counts (OutcomeSummary, the base of
+// ConfigStats); tests/test_outcome_reduction_host.cpp holds the two reductions equal.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -20,12 +20,8 @@ struct ChunkReduction {
   std::string csv;    // rows in network order; empty unless with_rows
 };
 
+// threads: at most this many (OpenMP threads); 0: all cores.
 ChunkReduction reduce_chunk(const OutcomeBatch& batch, const NetworkConfig& config, uint32_t config_id,
-                            bool with_rows, int max_hidden, unsigned threads = 0);  // 0: all cores
-
-// The batch's columns as the reductions read them (pointers into `batch`).
-OutcomeColumns outcome_columns(const OutcomeBatch& batch);
-// A reduction's summary (device or Thrust host) as ConfigStats; wall_seconds 0.
-ConfigStats stats_from_summary(const OutcomeSummary& summary);
+                            bool with_rows, int max_hidden, unsigned threads = 0);
 
 }  // namespace xorseed

@@ -16,8 +16,8 @@
 
 #include "host/io/atomic_file.hpp"
 #include "host/study/study_dir.hpp"
+#include "host/study/study_loss_bands.hpp"
 #include "host/study/study_plots.hpp"
-#include "host/study/study_plots_data.hpp"
 #include "host/study/study_progress.hpp"
 #include "host/study/study_reduce.hpp"
 #include "host/study/study_summary.hpp"
@@ -212,9 +212,7 @@ struct ChunkRun {
 // (kernels/outcome_stats.hpp). Sets `on_device` to where it was reduced.
 ChunkReduction train_chunk(const ResolvedStudy& r, const BatchSpec& bs, OutcomeBatch& batch, bool& on_device) {
   ChunkReduction reduced;
-  OutcomeSummary device_summary;
-  on_device = !r.spec.per_network && r.trainer->train_reduced(bs, stats_params(bs.config), device_summary);
-  if (on_device) reduced.stats = stats_from_summary(device_summary);
+  on_device = !r.spec.per_network && r.trainer->train_reduced(bs, stats_params(bs.config), reduced.stats);
   if (!on_device) {
     r.trainer->train(bs, batch);
     reduced = reduce_chunk(batch, bs.config, bs.config_id, r.spec.per_network, max_hidden(r.spec));

@@ -63,44 +63,15 @@ Interval wilson_interval(uint64_t k, uint64_t n, double z) {
   return {k == 0 ? 0.0 : std::max(0.0, center - half), k == n ? 1.0 : std::min(1.0, center + half)};
 }
 
-// ---- ExactHistogram ------------------------------------------------------------------------------
+// ---- ExactHistogram's JSON ------------------------------------------------------------------------
 
-void ExactHistogram::add(int64_t value, uint64_t count) {
-  if (count == 0) return;
-  counts_[value] += count;
-  total_ += count;
-}
-
-void ExactHistogram::merge(const ExactHistogram& other) {
-  for (const auto& [v, c] : other.counts_) add(v, c);
-}
-
-int64_t ExactHistogram::quantile(double q) const {
-  if (total_ == 0) return 0;
-  auto rank = static_cast<uint64_t>(std::ceil(q * static_cast<double>(total_)));
-  if (rank < 1) rank = 1;
-  uint64_t seen = 0;
-  for (const auto& [v, c] : counts_) {
-    seen += c;
-    if (seen >= rank) return v;
-  }
-  return counts_.rbegin()->first;
-}
-
-double ExactHistogram::mean() const {
-  if (total_ == 0) return 0;
-  __int128 sum = 0;
-  for (const auto& [v, c] : counts_) sum += static_cast<__int128>(v) * static_cast<__int128>(c);
-  return static_cast<double>(sum) / static_cast<double>(total_);
-}
-
-nlohmann::json ExactHistogram::to_json() const {
+nlohmann::json histogram_json(const ExactHistogram& h) {
   nlohmann::json a = nlohmann::json::array();
-  for (const auto& [v, c] : counts_) a.push_back({v, c});
+  for (const auto& [v, c] : h.counts()) a.push_back({v, c});
   return a;
 }
 
-ExactHistogram ExactHistogram::from_json(const nlohmann::json& j) {
+ExactHistogram histogram_from_json(const nlohmann::json& j) {
   ExactHistogram h;
   for (const auto& pair : j) h.add(pair.at(0).get<int64_t>(), pair.at(1).get<uint64_t>());
   return h;
@@ -124,18 +95,6 @@ double loss_bin_lower_edge_log10(int bin) {
   return kLossDecadeMin + static_cast<double>(bin - 1) / kLossBinsPerDecade;
 }
 
-void ConfigStats::add(const NetworkBins& b, bool count_iterations) {
-  ++networks;
-  converged += b.converged;
-  network_iterations += b.network_iterations;
-  ++classes[static_cast<int>(b.cls)];
-  ++correct[b.correct];
-  if (count_iterations) iterations.add(b.iterations);
-  if (b.loss_bin >= 0) ++loss_bins[b.loss_bin];
-  ++cos_networks[b.cos_bin];
-  cos_failures[b.cos_bin] += b.failure;
-}
-
 void ConfigStats::add(const Outcome& o, FailureClass c, bool count_iterations) {
   static const StatsParams unclamped = [] {
     NetworkConfig config;
@@ -147,24 +106,14 @@ void ConfigStats::add(const Outcome& o, FailureClass c, bool count_iterations) {
   r.final_loss = o.final_loss;
   r.converged = o.converged;
   r.diverged = o.diverged;
-  r.correct = static_cast<int>(std::lround(o.accuracy * 4));
+  r.correct = o.correct;
   for (int k = 0; k < 4; ++k) r.predictions[k] = o.predictions[k];
   r.cos_initial = o.cos_initial;
   add(network_bins(r, c, unclamped), count_iterations);
 }
 
 void ConfigStats::merge(const ConfigStats& o) {
-  networks += o.networks;
-  converged += o.converged;
-  network_iterations += o.network_iterations;
-  for (int k = 0; k < kFailureClassCount; ++k) classes[k] += o.classes[k];
-  for (int k = 0; k < kCorrectBuckets; ++k) correct[k] += o.correct[k];
-  iterations.merge(o.iterations);
-  for (int k = 0; k < kLossBins; ++k) loss_bins[k] += o.loss_bins[k];
-  for (int k = 0; k < kCosFineBins; ++k) {
-    cos_networks[k] += o.cos_networks[k];
-    cos_failures[k] += o.cos_failures[k];
-  }
+  OutcomeSummary::merge(o);
   wall_seconds += o.wall_seconds;
 }
 
@@ -172,7 +121,7 @@ nlohmann::json ConfigStats::to_json() const {
   return {{"networks", networks},         {"converged", converged},
           {"network_iterations", network_iterations},
           {"classes", classes},           {"correct", correct},
-          {"iterations", iterations.to_json()},
+          {"iterations", histogram_json(iterations)},
           {"loss_bins", loss_bins},       {"cos_networks", cos_networks},
           {"cos_failures", cos_failures}, {"wall_seconds", wall_seconds}};
 }
@@ -184,7 +133,7 @@ ConfigStats ConfigStats::from_json(const nlohmann::json& j) {
   s.network_iterations = j.at("network_iterations").get<uint64_t>();
   s.classes = j.at("classes").get<std::array<uint64_t, kFailureClassCount>>();
   s.correct = j.at("correct").get<std::array<uint64_t, kCorrectBuckets>>();
-  s.iterations = ExactHistogram::from_json(j.at("iterations"));
+  s.iterations = histogram_from_json(j.at("iterations"));
   s.loss_bins = j.at("loss_bins").get<std::array<uint64_t, kLossBins>>();
   s.cos_networks = j.at("cos_networks").get<std::array<uint64_t, kCosFineBins>>();
   s.cos_failures = j.at("cos_failures").get<std::array<uint64_t, kCosFineBins>>();

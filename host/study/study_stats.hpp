@@ -1,15 +1,17 @@
 // The statistics of a seed study, all exactly mergeable (integer counts), so that shards,
-// chunks and resumed runs combine into the same numbers as one uninterrupted run.
+// chunks and resumed runs combine into the same numbers as one uninterrupted run: the reductions'
+// counts (kernels/outcome_reduction.hpp) with their JSON, the Wilson interval, the cosine analysis.
 #pragma once
 #include <array>
 #include <cstdint>
-#include <map>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "core/network_config.hpp"
 #include "core/outcome.hpp"
+#include "kernels/exact_histogram.hpp"
+#include "kernels/outcome_reduction.hpp"
 #include "kernels/outcome_stats.hpp"
 
 namespace xorseed {
@@ -33,41 +35,23 @@ constexpr double kZ95 = 1.959963984540054;
 // The 95 % Wilson interval of a proportion k / n; [0, 1] when n = 0.
 Interval wilson_interval(uint64_t k, uint64_t n, double z = kZ95);
 
-// ---- exact histogram of integer values -------------------------------------------------------------
-// Counts per value (a sparse map): merges without error, and its quantiles are exact.
-class ExactHistogram {
- public:
-  void add(int64_t value, uint64_t count = 1);
-  void merge(const ExactHistogram& other);
-  uint64_t total() const { return total_; }
-  // Nearest rank: the smallest value v with count(values <= v) >= ceil(q * total); 0 when empty.
-  int64_t quantile(double q) const;
-  double mean() const;  // exact integer sum / total
-  const std::map<int64_t, uint64_t>& counts() const { return counts_; }
-  nlohmann::json to_json() const;  // [[value, count], ...] ascending
-  static ExactHistogram from_json(const nlohmann::json& j);
-
- private:
-  std::map<int64_t, uint64_t> counts_;
-  uint64_t total_ = 0;
-};
+// ---- exact histogram of integer values: kernels/exact_histogram.hpp; its JSON form ------------------
+nlohmann::json histogram_json(const ExactHistogram& h);  // [[value, count], ...] ascending
+ExactHistogram histogram_from_json(const nlohmann::json& j);
 
 // ---- per-configuration statistics ------------------------------------------------------------------
-struct ConfigStats {
-  uint64_t networks = 0;
-  uint64_t converged = 0;                               // early stop fired
-  uint64_t network_iterations = 0;                      // sum of iterations run
-  std::array<uint64_t, kFailureClassCount> classes{};   // by FailureClass
-  std::array<uint64_t, kCorrectBuckets> correct{};      // by corners correct: accuracy 0/25/50/75/100 %
-  ExactHistogram iterations;                            // iterations to stop
-  std::array<uint64_t, kLossBins> loss_bins{};
-  std::array<uint64_t, kCosFineBins> cos_networks{}, cos_failures{};  // failure = not solved
-  double wall_seconds = 0;                              // not exact across runs; excluded from comparisons
+// The counts every reduction fills (kernels/outcome_reduction.hpp's OutcomeSummary, on the host or the
+// device), the wall time, and the JSON of chunk, config and summary files.
+struct ConfigStats : OutcomeSummary {
+  double wall_seconds = 0;  // not exact across runs; excluded from comparisons
 
-  // count_iterations = false: the caller adds b.iterations to `iterations` itself (in bulk).
-  void add(const NetworkBins& b, bool count_iterations = true);
+  ConfigStats() = default;
+  explicit ConfigStats(const OutcomeSummary& counts) : OutcomeSummary(counts) {}
+
+  using OutcomeSummary::add;
   // One outcome counted as class c (iterations not clamped).
   void add(const Outcome& outcome, FailureClass c, bool count_iterations = true);
+  using OutcomeSummary::merge;
   void merge(const ConfigStats& other);  // wall_seconds adds up
   nlohmann::json to_json() const;
   static ConfigStats from_json(const nlohmann::json& j);

@@ -51,7 +51,7 @@ nlohmann::json config_json(const StudyGrid& grid, uint32_t id, const ConfigStats
                      {"p50", s.iterations.quantile(0.5)},
                      {"p90", s.iterations.quantile(0.9)},
                      {"mean", s.iterations.mean()},
-                     {"histogram", s.iterations.to_json()}};
+                     {"histogram", histogram_json(s.iterations)}};
   j["network_iterations"] = s.network_iterations;
   const CosineAnalysis a = analyse_cosine(s);
   nlohmann::json bins = nlohmann::json::array();

@@ -1,4 +1,4 @@
-// The `cpu` backend: all cores (std::thread), SIMD across networks. The per-network math is
+// The `cpu` backend: all cores (OpenMP threads), SIMD across networks. The per-network math is
 // kernels/network_step.hpp, the same header the CUDA kernel runs, instantiated on *lane* types: one
 // SIMD lane = one network. A thread trains 4 registers' worth of lanes side by side (on AVX-512: 4
 // packs of 16 floats / 8 doubles = 64 / 32 networks in lock step), because one pack's iteration is
@@ -24,44 +24,33 @@
 // Math modes on the CPU (scalar parts, initialisation and evaluation, use the precise host math in
 // both):
 // - precise, float: exp and tanh are vectorised and evaluated in double, then rounded once to
-//   float (exp_precise, tanh_precise in host/backends/cpu/cpu_pack.hpp): max error 0.5285 ulp (exp, every float
-//   in [-104, 89]: denormal results and overflow included; specials tested) and 0.504 ulp (tanh,
-//   every float in [-20, 20]); 99.8 % / 99.99 % of the results are the correctly rounded ones
-//   (tests/test_cpu_pack.cpp samples every 37th float; bench/NOTES.md section 4 has the full run). Division is IEEE (vector divide). This is tighter than CUDA's precise
-//   expf (<= 2 ulp).
+//   float (exp_precise, tanh_precise in host/backends/cpu/cpu_pack.hpp): within 0.5 + 2^24 x 1.9e-9
+//   = 0.532 ulp by construction (the polynomial's relative error), held below 0.54 ulp on every 37th
+//   float by tests/test_cpu_pack.cpp. Division is IEEE (vector divide). This is tighter than CUDA's
+//   precise expf (<= 2 ulp).
 // - precise, double: std::exp / std::tanh per lane (libm, the functions the Eigen reference calls;
 //   double must agree with it to 1e-12) and IEEE division.
 // - fast: a float / double polynomial exp without widening, 2^k * p(r) with k = round(x / ln 2),
-//   r = x - k ln 2 (Cody-Waite split), p the Taylor polynomial of degree 7 (float) / 13 (double);
-//   measured max error over every float of [-87, 88] 0.94 ulp with FMA (AVX2/AVX-512 loops) and
-//   1.22 ulp without (SSE2), 1.0 ulp (relative error / epsilon) in double (bench/NOTES.md
-//   section 4, tests/test_cpu_pack.cpp). Arguments are
-//   clamped to [-87, 88] (float) / [-708, 709] (double): exp never overflows, and underflows to
-//   ~1e-38 / ~1e-308 instead of 0 (sigmoid of a very negative input is then ~1e-38 instead of
-//   ~1e-44; relu, identity and NaN are unaffected: NaN propagates). tanh(x) = 1 - 2 / (exp(2x) + 1)
-//   (absolute error ~1 ulp of 1); IEEE division. It is not the GPU's fast mode (__expf,
-//   tanh.approx, __fdividef are far less accurate); on the CPU fast and precise differ mainly in
-//   cost: fast skips the widening to double, ~1.45x the throughput on workload W.
+//   r = x - k ln 2 (Cody-Waite split), p the Taylor polynomial of degree 7 (float) / 13 (double),
+//   held below 2 ulp (tests/test_cpu_pack.cpp). Arguments are clamped to [-87, 88] (float) /
+//   [-708, 709] (double): exp never overflows, and underflows to ~1e-38 / ~1e-308 instead of 0
+//   (sigmoid of a very negative input is then ~1e-38 instead of ~1e-44; relu, identity and NaN are
+//   unaffected: NaN propagates). tanh(x) = 1 - 2 / (exp(2x) + 1) (absolute error ~1 ulp of 1);
+//   IEEE division. It is not the GPU's fast mode (__expf, tanh.approx, __fdividef are far less
+//   accurate); on the CPU fast and precise differ mainly in cost: fast skips the widening to double.
+// Measured: the errors over every float of each range in bench/NOTES.md section 4; the speeds in
+// bench/RESULTS.md, cpu backend.
 //
 // Napkin math (workload W, float, corners, H = 2): ~120 flops + 12 exp + 12 div per network-
 // iteration, ~430 instructions per 16-lane pack-iteration in fast mode (AVX-512). Issue bound at
 // ~4 vector ops per cycle: ~110 cycles. But one pack's iteration is a dependent chain (hidden exp,
 // ~12 operations -> division -> output exp -> division -> backward -> 4-sample gradient sums ->
-// update): ~60 dependent operations of 3-4 cycles plus two divisions of ~11, ~200-250 cycles.
-// Measured with one pack per thread (fast): ~390 cycles per pack-iteration (IPC ~1.1): latency-
-// bound. With four packs side by side: ~240 cycles per pack-iteration (bench/NOTES.md section 4). Measured on the 2-core Zen 5 machine
-// (bench/RESULTS.md, workload W, AVX-512): 3.8e8 network-iterations/s (float precise), 5.6e8
-// (float fast), 5.1e7 (double precise: libm-bound, 12 scalar exp calls per network-iteration).
-
-#include <algorithm>
-#include <iterator>
-
-#include <fmt/format.h>
+// update): ~60 dependent operations of 3-4 cycles plus two divisions of ~11, ~200-250 cycles: one
+// pack per thread is latency-bound, and packs side by side fill the issue slots the chain leaves.
 
 #include "host/backends/cpu/cpu_batch.hpp"
 #include "host/backends/kernel_views.hpp"
 #include "host/backends/trainer.hpp"
-#include "core/usage_error.hpp"
 
 namespace xorseed {
 
@@ -70,18 +59,14 @@ namespace cpu {
 class CpuTrainer final : public Trainer {
  public:
   Backend backend() const override { return Backend::cpu; }
-  // float: fast, 1.43x precise on workload W (5.42e8 vs 3.78e8 net-it/s) with the same solved/not-solved
-  // outcome as double on 100 % of 100 000 default seeds (bench/RESULTS.md, 2026-11-24). double: precise,
-  // the mode tested to follow the reference to 1e-12 (libm, the reference's own functions).
+  // float: fast, the faster mode on workload W, with double's solved/not-solved outcome on 100 000
+  // default seeds (bench/RESULTS.md, "the cpu backend's default math"). double: precise, the mode
+  // tested to follow the reference to 1e-12 (libm, the reference's own functions).
   MathMode default_math(Precision p) const override { return p == Precision::f32 ? MathMode::fast : MathMode::precise; }
 
   void check_supported(const BatchSpec& spec) const override {
     validate(spec.config);
-    if (std::find(std::begin(kSupportedHidden), std::end(kSupportedHidden), spec.config.hidden) ==
-        std::end(kSupportedHidden))
-      throw UsageError(fmt::format(
-          "--hidden: '{}' is not supported on --device cpu; use 1, 2, 3, 4 or 8 (--device reference runs 1..{})",
-          spec.config.hidden, kMaxHidden));
+    require_compiled_width(Backend::cpu, spec.config.hidden);
   }
 
   // Outcome rows cost ~100 bytes + 8 (4H + 1) with parameters: 2^18 networks stay under ~100 MB.

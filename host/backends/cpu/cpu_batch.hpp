@@ -8,9 +8,7 @@
 namespace xorseed {
 namespace cpu {
 
-constexpr int kSupportedHidden[] = {1, 2, 3, 4, 8};
-
-// Trains spec's networks (spec.config.hidden one of kSupportedHidden) into out (already sized).
+// Trains spec's networks (spec.config.hidden one of kernels/compiled_widths.hpp's) into out (already sized).
 void train_f32(const BatchSpec& spec, const StepConfig& c, bool fast, OutcomeBatch& out);
 void train_f64(const BatchSpec& spec, const StepConfig& c, bool fast, OutcomeBatch& out);
 

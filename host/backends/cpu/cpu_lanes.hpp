@@ -1,6 +1,6 @@
 // The cpu backend's lane runner (host/backends/cpu/cpu_backend.cpp describes the backend): run_block iterates,
-// train_lanes trains one thread's lanes with lane refill, train_all runs one set of lanes per thread
-// on the instruction set pick_isa chooses. Included by
+// train_lanes trains one thread's lanes with lane refill, train_all runs one set of lanes per OpenMP
+// thread on the instruction set pick_isa chooses, dispatch_hidden picks the compiled width. Included by
 // host/backends/cpu/cpu_lanes_f32.cpp and host/backends/cpu/cpu_lanes_f64.cpp only, which instantiate it for float and double
 // in two translation units so that each gets its own floating-point flags (CMakeLists.txt: float
 // with FMA contraction, double without). GCC/Clang only.
@@ -9,9 +9,12 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
-#include <thread>
-#include <vector>
+#include <stdexcept>
+#include <string>
 
+#include <omp.h>
+
+#include "kernels/compiled_widths.hpp"
 #include "kernels/network_step.hpp"
 #include "host/backends/cpu/cpu_pack.hpp"
 #include "host/backends/kernel_views.hpp"
@@ -27,10 +30,9 @@ namespace cpu {
 enum class Isa { sse2, avx2, avx512 };
 
 // The lanes of one thread for each instruction set. The iteration is one chain of dependent
-// operations per pack, so a thread trains several independent packs side by side (Pair). Measured
-// on Zen 5 (bench/NOTES.md section 4): four AVX-512 packs run workload W 1.6x (fast) as fast as
-// one; eight spill registers and are no better (precise 14 % slower, fast 6 % faster). The AVX2
-// and SSE2 shapes follow the same rule untuned (no such CPU to measure on).
+// operations per pack, so a thread trains several independent packs side by side (Pair): four,
+// the count that measured fastest with AVX-512 (eight spill registers; bench/NOTES.md section 4).
+// The AVX2 and SSE2 shapes follow the same rule untuned (no such CPU to measure on).
 template <class T, Isa I>
 struct LaneShape;
 template <class T>
@@ -59,16 +61,15 @@ struct NetworkQueue {
   }
 };
 
-// Runs iterations of one thread's lanes until some active lane's loss says stop (< stop or not
-// finite, as the scalar loop in run_iterations) or `budget` iterations have run. Compiled once per
+// Runs iterations of one thread's lanes until the early-stop rule (stop_flag, cpu_pack.hpp)
+// fires in some active lane or `budget` iterations have run. Compiled once per
 // instruction set (run_block_avx512 / _avx2 / _sse2 below) and never inlined into train_lanes: in
 // a small function of its own the parameters stay in registers (inlined into train_lanes, whose
 // parameters are addressable because lanes are loaded by index, GCC spilled ~300 vectors per
-// iteration). The stop test is written with select() on float packs and a bitwise reduction: GCC 12
-// scalarises a combined comparison mask lane by lane. Returns the iterations run; `loss` is the
-// last one's, `stopping` the active lanes whose loss said stop.
+// iteration). Returns the iterations run; `loss` is the last one's, `stopping` the active lanes
+// whose loss said stop.
 template <class Ops, class P, class M, int H, class Acts, class Batch>
-XS_HDI int run_block_body(Net<P, H>& p, const Acts& act, const Batch& in, const P& step, const P& stop, const P& big,
+XS_HDI int run_block_body(Net<P, H>& p, const Acts& act, const Batch& in, const P& step, const P& stop,
                           const M& active, int budget, P& loss, M& stopping) {
   Net<P, H> q = p;
   const P active_one = select(active, P(1), P(0));
@@ -77,9 +78,7 @@ XS_HDI int run_block_body(Net<P, H>& p, const Acts& act, const Batch& in, const 
   do {
     l = train_iteration<Ops>(q, act, in, step);
     ++n;
-    // nonzero: an active lane stops (loss < stop; loss > big or NaN). Two selects and a sum, not one
-    // select on (l >= stop) & (l <= big): GCC 12 scalarises that combined mask.
-    s = select(l < stop, active_one, P(0)) + select(l <= big, P(0), active_one);
+    s = stop_flag(l, stop, active_one);  // nonzero: an active lane stops
   } while (n < budget && !any_nonzero(s));
   p = q;
   loss = l;
@@ -88,27 +87,29 @@ XS_HDI int run_block_body(Net<P, H>& p, const Acts& act, const Batch& in, const 
 }
 
 template <class Ops, class P, class M, int H, class Acts, class Batch>
-__attribute__((noinline, target("avx512f,fma"))) int run_block_avx512(Net<P, H>& p, const Acts& act, const Batch& in, const P& step, const P& stop,
-                                const P& big, const M& active, int budget, P& loss, M& stopping) {
-  return run_block_body<Ops>(p, act, in, step, stop, big, active, budget, loss, stopping);
+__attribute__((noinline, target("avx512f,fma"))) int run_block_avx512(Net<P, H>& p, const Acts& act, const Batch& in,
+                                                                      const P& step, const P& stop, const M& active,
+                                                                      int budget, P& loss, M& stopping) {
+  return run_block_body<Ops>(p, act, in, step, stop, active, budget, loss, stopping);
 }
 template <class Ops, class P, class M, int H, class Acts, class Batch>
-__attribute__((noinline, target("avx2,fma"))) int run_block_avx2(Net<P, H>& p, const Acts& act, const Batch& in, const P& step, const P& stop,
-                                const P& big, const M& active, int budget, P& loss, M& stopping) {
-  return run_block_body<Ops>(p, act, in, step, stop, big, active, budget, loss, stopping);
+__attribute__((noinline, target("avx2,fma"))) int run_block_avx2(Net<P, H>& p, const Acts& act, const Batch& in,
+                                                                 const P& step, const P& stop, const M& active,
+                                                                 int budget, P& loss, M& stopping) {
+  return run_block_body<Ops>(p, act, in, step, stop, active, budget, loss, stopping);
 }
 template <class Ops, class P, class M, int H, class Acts, class Batch>
-__attribute__((noinline)) int run_block_sse2(Net<P, H>& p, const Acts& act, const Batch& in, const P& step, const P& stop,
-                                const P& big, const M& active, int budget, P& loss, M& stopping) {
-  return run_block_body<Ops>(p, act, in, step, stop, big, active, budget, loss, stopping);
+__attribute__((noinline)) int run_block_sse2(Net<P, H>& p, const Acts& act, const Batch& in, const P& step,
+                                             const P& stop, const M& active, int budget, P& loss, M& stopping) {
+  return run_block_body<Ops>(p, act, in, step, stop, active, budget, loss, stopping);
 }
 
 template <Isa I, class Ops, class P, class M, int H, class Acts, class Batch>
-inline int run_block(Net<P, H>& p, const Acts& act, const Batch& in, const P& step, const P& stop, const P& big,
-                     const M& active, int budget, P& loss, M& stopping) {
-  if constexpr (I == Isa::avx512) return run_block_avx512<Ops>(p, act, in, step, stop, big, active, budget, loss, stopping);
-  else if constexpr (I == Isa::avx2) return run_block_avx2<Ops>(p, act, in, step, stop, big, active, budget, loss, stopping);
-  else return run_block_sse2<Ops>(p, act, in, step, stop, big, active, budget, loss, stopping);
+inline int run_block(Net<P, H>& p, const Acts& act, const Batch& in, const P& step, const P& stop, const M& active,
+                     int budget, P& loss, M& stopping) {
+  if constexpr (I == Isa::avx512) return run_block_avx512<Ops>(p, act, in, step, stop, active, budget, loss, stopping);
+  else if constexpr (I == Isa::avx2) return run_block_avx2<Ops>(p, act, in, step, stop, active, budget, loss, stopping);
+  else return run_block_sse2<Ops>(p, act, in, step, stop, active, budget, loss, stopping);
 }
 
 // One thread's lanes (Lanes<T, I>), with lane refill: every lane trains its own network in
@@ -118,8 +119,8 @@ inline int run_block(Net<P, H>& p, const Acts& act, const Batch& in, const P& st
 // otherwise run until its slowest network ends). Lanes with nothing left to take are frozen (their
 // step is 0 and their outcome is never written again) until the whole pack is done. Each network
 // follows exactly its own scalar trajectory, so the outcomes do not depend on which lane or thread
-// trained them. The default pair sigmoid/sigmoid on the corners runs with the activations fixed at
-// compile time (no switch at the 24 activation sites of an iteration), as in the CUDA kernel.
+// trained them. The activations reach the math through with_activations (kernels/network_step.hpp),
+// as in the CUDA kernel: sigmoid/sigmoid fixed at compile time, any other pair at run time.
 template <class Math, class T, int H, Isa I>
 void train_lanes(const StepConfig& c, T stop, T step, const BatchSpec& spec, NetworkQueue& queue, OutcomeBatch& out) {
   using P = Lanes<T, I>;
@@ -184,8 +185,7 @@ void train_lanes(const StepConfig& c, T stop, T step, const BatchSpec& spec, Net
   }
   const CornerBatch<P> corner_pack{{P(corners.t[0]), P(corners.t[1]), P(corners.t[2]), P(corners.t[3])}};
   const PointBatch<P> point_pack{c.batch, xs, ts};
-  const P stop_p(stop), big(LargestFinite<T>::value);
-  const bool sigmoid_pair = c.act.hidden == Activation::sigmoid && c.act.output == Activation::sigmoid;
+  const P stop_p(stop);
 
   // `it` counts the lanes' iterations; lane l has run it - start[l] iterations of its network.
   int it = 0;
@@ -199,11 +199,10 @@ void train_lanes(const StepConfig& c, T stop, T step, const BatchSpec& spec, Net
     const P step_p = select(active, P(step), P(0));
     P loss;
     M stopping;
-    it += c.batch != 4 ? run_block<I, Ops>(p, c.act, point_pack, step_p, stop_p, big, active, budget, loss, stopping)
-          : sigmoid_pair
-              ? run_block<I, Ops>(p, StaticActivations<Activation::sigmoid, Activation::sigmoid>{}, corner_pack, step_p,
-                               stop_p, big, active, budget, loss, stopping)
-              : run_block<I, Ops>(p, c.act, corner_pack, step_p, stop_p, big, active, budget, loss, stopping);
+    it += with_activations(c.act, [&](const auto& pair) {
+      return c.batch == 4 ? run_block<I, Ops>(p, pair, corner_pack, step_p, stop_p, active, budget, loss, stopping)
+                          : run_block<I, Ops>(p, pair, point_pack, step_p, stop_p, active, budget, loss, stopping);
+    });
     for (int l = 0; l < L; ++l)
       if (lane(active, l) && it - start[l] == c.max_iterations) lane(stopping, l) = -1;
     for (int l = 0; l < L; ++l) {
@@ -234,23 +233,19 @@ inline Isa pick_isa() {
   return avx512 ? Isa::avx512 : avx2 ? Isa::avx2 : Isa::sse2;
 }
 
-// Runs a batch on all cores: one set of lanes per thread, all pulling from one queue.
+// Runs a batch on all cores (OpenMP threads): one set of lanes per thread, all pulling from one queue.
 template <class Math, class T, int H, Isa I>
 void train_all_on(const BatchSpec& spec, const StepConfig& c, OutcomeBatch& out) {
   constexpr int L = Lanes<T, I>::lanes;
-  const T stop = stop_threshold<T>(spec.config.stop_loss);
-  const T step = static_cast<T>(spec.config.lr * (1.0 / static_cast<double>(spec.config.batch_size)));
+  const T stop = stop_threshold<T>(c.stop_loss);
+  const T step = step_size<T>(c);
   NetworkQueue queue;
   queue.count = spec.count;
-  auto worker = [&] { train_lanes<Math, T, H, I>(c, stop, step, spec, queue, out); };
   // One thread per core, but no thread with fewer than half its lanes busy (small batches).
   const uint64_t sets = (spec.count + L / 2 - 1) / (L / 2);
-  const unsigned threads =
-      static_cast<unsigned>(std::min<uint64_t>(std::max(1u, std::thread::hardware_concurrency()), sets));
-  std::vector<std::thread> pool;
-  for (unsigned k = 1; k < threads; ++k) pool.emplace_back(worker);
-  worker();
-  for (std::thread& t : pool) t.join();
+  const int threads = static_cast<int>(std::min<uint64_t>(static_cast<uint64_t>(omp_get_max_threads()), sets));
+#pragma omp parallel num_threads(threads)
+  train_lanes<Math, T, H, I>(c, stop, step, spec, queue, out);
 }
 
 template <class Math, class T, int H>
@@ -262,15 +257,14 @@ void train_all(const BatchSpec& spec, const StepConfig& c, OutcomeBatch& out) {
   }
 }
 
+// The one width dispatch of the cpu backend: kernels/compiled_widths.hpp's list.
 template <class Math, class T>
 void dispatch_hidden(const BatchSpec& spec, const StepConfig& c, OutcomeBatch& out) {
-  switch (spec.config.hidden) {
-    case 1: return train_all<Math, T, 1>(spec, c, out);
-    case 2: return train_all<Math, T, 2>(spec, c, out);
-    case 3: return train_all<Math, T, 3>(spec, c, out);
-    case 4: return train_all<Math, T, 4>(spec, c, out);
-    case 8: return train_all<Math, T, 8>(spec, c, out);
-  }
+  const bool compiled =
+      with_compiled_width(spec.config.hidden, [&](auto h) { train_all<Math, T, decltype(h)::value>(spec, c, out); });
+  if (!compiled)
+    throw std::logic_error("cpu backend: hidden width " + std::to_string(spec.config.hidden) +
+                           " is not compiled (the Trainer checks require_compiled_width first)");
 }
 
 }  // namespace cpu

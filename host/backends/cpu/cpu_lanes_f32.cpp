@@ -1,4 +1,5 @@
-// The cpu backend in float (host/backends/cpu/cpu_lanes.hpp instantiated for float, both math modes, H = 1, 2, 3, 4, 8).
+// The cpu backend in float (host/backends/cpu/cpu_lanes.hpp instantiated for float, both math modes, every
+// width of kernels/compiled_widths.hpp).
 // Its compile flags are set in CMakeLists.txt.
 #include "host/backends/cpu/cpu_batch.hpp"
 #include "host/backends/cpu/cpu_lanes.hpp"

@@ -197,6 +197,15 @@ inline auto& lane(MaskPair<M>& m, int l) {
 }
 
 // exp by 2^k p(r) (see the file comment), vectorised.
+// kernels/network_step.hpp's early-stop rule on lanes: `flag` where it says stop, 0 elsewhere (a
+// frozen lane passes flag 0). Two selects and a sum, not one combined mask: GCC 12 scalarises
+// (l >= stop) & (l <= big) of a pack lane by lane.
+template <class W>
+XS_HDI W stop_flag(W loss, W stop, W flag) {
+  const auto t = stop_test(loss, stop);
+  return select(t.at_or_above, W(0), flag) + select(t.in_range, W(0), flag);
+}
+
 template <class S>
 struct ExpConstants;
 template <>
