@@ -1,4 +1,4 @@
-// Throughput of the trainers on workload W (DESIGN.md "Performance model"): 2-2-1 sigmoid/sigmoid,
+// Throughput of the trainers on workload W (bench/NOTES.md): 2-2-1 sigmoid/sigmoid,
 // the four corners, lr 0.5, fixed T (stop_loss 0), float unless said otherwise. Unit: network-
 // iterations per second (N * T / time), reported as the counter `net_iter_per_s`.
 //

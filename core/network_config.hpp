@@ -1,4 +1,4 @@
-// NetworkConfig: everything that defines how one network trains (DESIGN.md "Semantics"),
+// NetworkConfig: everything that defines how one network trains (docs/semantics.md),
 // and NetworkId: which network of which study it is. Every field a user chooses is an axis of
 // core/network_axes.hpp, whose table gives its flag, allowed values and help.
 #pragma once
@@ -8,7 +8,7 @@
 
 namespace xorseed {
 
-// The activations and targets of DESIGN.md; kernels/activation.hpp evaluates them. Their names
+// The activations and targets (docs/semantics.md §2); kernels/activation.hpp evaluates them. Their names
 // as the CLI, spec.json and summaries spell them, indexed by the enum's value.
 enum class Activation : uint8_t { identity = 0, relu = 1, sigmoid = 2, tanh = 3 };
 enum class Target : uint8_t { bilinear = 0, trig = 1 };

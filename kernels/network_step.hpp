@@ -1,4 +1,4 @@
-// The per-network math of DESIGN.md ("Semantics of one network"), written once for every runner:
+// The per-network math of docs/semantics.md (§1-§7), written once for every runner:
 //   - the CUDA fused kernel (kernels/fused_trainer.cu): V = T = float or double, one thread = one network;
 //   - the CPU batch backend (host/backends/cpu/cpu_backend.cpp): V = a pack of 16 floats / 8 doubles, one SIMD lane =
 //     one network, with the same functions instantiated on the pack type;
@@ -123,7 +123,7 @@ struct ScalarOf<double> {
   using type = double;
 };
 
-// The early-stop rule (DESIGN.md "Early stop"), written once for every lane and backend: training
+// The early-stop rule (docs/semantics.md §6), written once for every lane and backend: training
 // goes on after an iteration exactly when its loss is at or above `stop` (stop_threshold below) and
 // at most the largest finite value; otherwise it stops (below stop: converged; NaN or +-Inf:
 // diverged). stop_test makes the two comparisons for a scalar (bools) or a pack of lanes (masks);
@@ -331,7 +331,7 @@ XS_HDI V accumulate_batch(const Net<V, H>& p, const Acts& act, const PointBatch<
   return loss / V(static_cast<double>(in.batch));
 }
 
-// One iteration (DESIGN.md): accumulate over the mini-batch, then p -= (lr / B) * g. Returns the
+// One iteration (docs/semantics.md §5): accumulate over the mini-batch, then p -= (lr / B) * g. Returns the
 // iteration's loss (mean e^2), computed with the parameters before the update.
 template <class Ops, class V, int H, class Acts, class Batch>
 XS_HDI V train_iteration(Net<V, H>& p, const Acts& act, const Batch& in, const V& step) {
@@ -373,7 +373,7 @@ inline T stop_threshold(double stop_loss) {
   return s;
 }
 
-// The update's step lr / B (DESIGN.md: W -= lr * gW / B), once per configuration: lr * (1 / B) in
+// The update's step lr / B (docs/semantics.md §5: W -= lr * gW / B), once per configuration: lr * (1 / B) in
 // double, as the reference computes it, rounded to T. Host only.
 template <class T>
 inline T step_size(const StepConfig& c) {
@@ -478,7 +478,7 @@ XS_UNROLL
 //
 // sigma(z) = (1 + tanh(z / 2)) / 2, and sigma'(z) = sigma (1 - sigma) = (1 - tanh(z / 2)^2) / 4. Keeping
 // the parameters scaled by powers of two (exact: the same values, rounded the same way) turns the whole
-// DESIGN.md iteration into arithmetic on u = tanh(z / 2), with every constant folded:
+// iteration of docs/semantics.md §5 into arithmetic on u = tanh(z / 2), with every constant folded:
 //   a0, a1, ab = W_h columns and b_h / 2    s_j  = z_j / 2 = a0_j x1 + a1_j x2 + ab_j;  u_j = tanh(s_j)
 //   q = W_o / 4,  r = b_o / 2               s_o  = z_o / 2 = (r + sum_j q_j) + sum_j q_j u_j;  v = tanh(s_o)
 //   e = y - t = (v + kappa) / 2,  kappa = 1 - 2t;  write  ehat = v + kappa  (= 2e)

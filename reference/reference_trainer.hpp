@@ -49,7 +49,7 @@ struct ReferenceRun {
 void reference_initial_state(const NetworkConfig& config, const NetworkId& id, std::vector<double>& params,
                              std::vector<double>& inputs);
 
-// Trains the network `id` exactly as DESIGN.md says.
+// Trains the network `id` exactly as docs/semantics.md says.
 ReferenceRun reference_train(const NetworkConfig& config, const NetworkId& id, const ReferenceOptions& options = {});
 
 // Trains from given initial parameters (4H+1) and training points (2B values).
@@ -60,7 +60,7 @@ ReferenceRun reference_train_from(const NetworkConfig& config, const std::vector
 // |cosine| (H = 2: the one pair); 0 for H = 1 or a zero row.
 double max_row_cosine(const std::vector<double>& params, int hidden);
 
-// Loss (mean e^2) of one iteration at `params`, and the update direction of DESIGN.md
+// Loss (mean e^2) of one iteration at `params`, and the update direction of docs/semantics.md §5
 // (accumulated gradients / B, ParamLayout order), which equals d(loss / 2)/d(params).
 double reference_loss_and_gradient(const NetworkConfig& config, const std::vector<double>& params,
                                    const std::vector<double>& inputs, std::vector<double>& grad);

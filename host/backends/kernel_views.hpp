@@ -11,7 +11,7 @@
 
 namespace xorseed {
 
-// Configuration n of a study with Philox key `seed`, as configuration `config_id` (DESIGN.md).
+// Configuration n of a study with Philox key `seed`, as configuration `config_id` (docs/semantics.md §3).
 inline StepConfig step_config_of(const NetworkConfig& n, uint64_t seed, uint32_t config_id) {
   return StepConfig{{n.hidden_activation, n.output_activation}, n.target, n.batch_size, n.max_iterations, n.lr,
                     n.init_range, n.stop_loss, seed, config_id};

@@ -1,10 +1,10 @@
-"""Workload W for the peer implementations (DESIGN.md "Performance model").
+"""Workload W for the peer implementations (bench/NOTES.md).
 
 2-2-1 networks, sigmoid hidden and output, the four XOR corners, lr 0.5, float32, a fixed number
 of iterations T (no early stop), N independent networks. Parameters ~ U(-0.5, 0.5) from the
 framework's own generator (the peers time the training, not xorseed's seeds).
 
-One iteration = DESIGN.md's: per network, the update direction is (1/B) sum_b delta_b x_b^T,
+One iteration = docs/semantics.md §5: per network, the update direction is (1/B) sum_b delta_b x_b^T,
 which equals the gradient of mean_b (e_b^2 / 2); hence W -= lr * grad(mean(e^2) / 2), and summing
 the per-network losses keeps the networks independent.
 
@@ -14,7 +14,7 @@ Every peer prints exactly one result line (and only that line starts with PEER):
 
 --check instead trains CHECK_NETWORKS networks for CHECK_ITERATIONS iterations from the same
 float64 numpy parameters (check_params) with the step function that is timed, in float64 and in
-float32, compares them with reference_train (DESIGN.md's iteration written out in numpy, float64)
+float32, compares them with reference_train (docs/semantics.md §5's iteration written out in numpy, float64)
 and prints one line, exiting 1 if a difference is over its tolerance (CHECK_TOL):
   PEERCHECK name=<name> N=8 T=100 max_abs_diff=<float64> float32_max_abs_diff=<float32> result=pass|FAIL
 """
@@ -39,7 +39,7 @@ CHECK_TOL = {"float64": 1e-10, "float32": 1e-5}  # a sum-for-mean or loss-scale 
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line, exit 2 (DESIGN.md "Errors"), not argparse's usage block
+    def error(self, message):  # one line, exit 2 (README "Errors"), not argparse's usage block
         self.exit(2, f"{self.prog}: {message}\n")
 
 
@@ -92,7 +92,7 @@ def check_params():
 
 
 def reference_train(params, iterations):
-    """DESIGN.md's iteration written out (float64), for each network n, sample b, hidden unit j:
+    """docs/semantics.md §5's iteration written out (float64), for each network n, sample b, hidden unit j:
     forward h = s(W_h x + b_h), y = s(W_o h + b_o); e = y - t; d_o = e y (1 - y);
     d_h = (W_o^T d_o) h (1 - h) with W_o before the update; gradients summed over the B samples;
     then every parameter -= lr * gradient / B."""

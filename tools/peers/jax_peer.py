@@ -17,7 +17,7 @@ import common  # after the framework: a missing framework is named first
 
 
 def network_loss(params, x, t):
-    """mean(e^2) / 2 of one network: its gradient is DESIGN.md's update direction."""
+    """mean(e^2) / 2 of one network: its gradient is docs/semantics.md §5's update direction."""
     wh, bh, wo, bo = params
     # precision="highest": full float32 products (XLA may use TF32 for float32 dots on the GPU otherwise).
     h = jax.nn.sigmoid(jnp.matmul(x, wh.T, precision="highest") + bh)  # (4, H)
