@@ -41,6 +41,17 @@ class Row {
   Row& integers(int lo, int hi, std::string rule) { return number(AxisKind::integer, lo, false, hi, std::move(rule)); }
   Row& reals_above(double lo, std::string rule) { return number(AxisKind::real, lo, true, kNoLimit, std::move(rule)); }
   Row& reals_from(double lo, std::string rule) { return number(AxisKind::real, lo, false, kNoLimit, std::move(rule)); }
+  // Reals in [lo, hi), or in [lo, hi] with hi_included.
+  Row& reals_in(double lo, double hi, bool hi_included, std::string rule) {
+    number(AxisKind::real, lo, false, hi, std::move(rule));
+    a_.hi_excluded = !hi_included;
+    return *this;
+  }
+  // The axis may also be off, spelled `name` (the value NaN).
+  Row& or_none(const char* name) {
+    a_.none_name = name;
+    return *this;
+  }
   // The help of a name axis: the text, then its names; its placeholder is NAME.
   Row& help(const std::string& text) { return help("NAME", text + ": " + joined(a_.names)); }
   // The help of a number axis: its placeholder in train's help ("X") and the text.
@@ -92,18 +103,51 @@ std::vector<NetworkAxis> make_table() {
           .names(kTargetNames)
           .help("target (x1 + x2 - 2 x1 x2 or sin(asin x1 + asin x2))")
           .field<&NetworkConfig::target>(),
+      Row("loss", "--loss")
+          .names(kLossNames)
+          .help("loss: mse = mean squared error (the seed's), bce = binary cross-entropy of a sigmoid output")
+          .field<&NetworkConfig::loss>(),
       Row("hidden", "--hidden")
           .integers(1, kMaxHidden, fmt::format("the hidden width must be 1..{}", kMaxHidden))
           .help("H", fmt::format("hidden width H, 1..{}", kMaxHidden))
           .field<&NetworkConfig::hidden>(),
+      Row("init", "--init")
+          .names(kInitNames)
+          .help("initialiser (uniform and normal use --init-range; the others are torch.nn.init's)")
+          .field<&NetworkConfig::init>(),
       Row("init_range", "--init-range")
           .reals_above(0, "the range must be finite and > 0")
-          .help("R", "initial parameters ~ U(-r, r), r finite and > 0")
+          .help("R", "--init uniform: U(-r, r); normal: N(0, r^2); r finite and > 0")
           .field<&NetworkConfig::init_range>(),
+      Row("init_cosine", "--init-cosine")
+          .reals_in(-1, 1, true, "it must be -1..1 or none")
+          .or_none("none")
+          .help("C", "intervention (H = 2): set the cosine between W_h's initial rows to C, -1..1; none = off")
+          .field<&NetworkConfig::init_cosine>(),
       Row("lr", "--lr")
           .reals_above(0, "the learning rate must be finite and > 0")
           .help("X", "learning rate, finite and > 0")
           .field<&NetworkConfig::lr>(),
+      Row("optimizer", "--optimizer")
+          .names(kOptimizerNames)
+          .help("optimizer, as torch.optim (SGD, SGD with momentum or nesterov, Adam)")
+          .field<&NetworkConfig::optimizer>(),
+      Row("momentum", "--momentum")
+          .reals_from(0, "it must be finite and >= 0")
+          .help("X", "momentum of --optimizer momentum and nesterov, finite and >= 0")
+          .field<&NetworkConfig::momentum>(),
+      Row("beta1", "--beta1")
+          .reals_in(0, 1, false, "it must be 0 <= beta1 < 1")
+          .help("X", "Adam's beta1, 0 <= beta1 < 1")
+          .field<&NetworkConfig::beta1>(),
+      Row("beta2", "--beta2")
+          .reals_in(0, 1, false, "it must be 0 <= beta2 < 1")
+          .help("X", "Adam's beta2, 0 <= beta2 < 1")
+          .field<&NetworkConfig::beta2>(),
+      Row("eps", "--eps")
+          .reals_from(0, "it must be finite and >= 0")
+          .help("X", "Adam's epsilon, finite and >= 0")
+          .field<&NetworkConfig::eps>(),
       Row("batch_size", "--batch-size")
           .integers(1, kMaxBatch, fmt::format("use 4 for the corners or 1..{} random points", kMaxBatch))
           .help("B", fmt::format("mini-batch size: 4 = the four corners, else 1..{} points drawn once from U[0,1)^2",
@@ -154,6 +198,7 @@ AxisValue parse_axis_value(const NetworkAxis& axis, const std::string& name, con
     case AxisKind::integer: return integer_axis_value(name, parse_int64(name, text));
     case AxisKind::real: break;
   }
+  if (!axis.none_name.empty() && text == axis.none_name) return std::numeric_limits<double>::quiet_NaN();
   return parse_finite_double(name, text);
 }
 
@@ -166,12 +211,15 @@ std::string axis_value_text(const NetworkAxis& axis, AxisValue value) {
     case AxisKind::integer: return fmt::format("{}", static_cast<int64_t>(value));
     case AxisKind::real: break;
   }
+  if (std::isnan(value) && !axis.none_name.empty()) return axis.none_name;
   return fmt::format("{}", value);
 }
 
 bool axis_allows(const NetworkAxis& axis, AxisValue v) {
   if (axis.kind == AxisKind::name) return v >= 0 && static_cast<size_t>(v) < axis.names.size();
-  return std::isfinite(v) && (axis.lo_excluded ? v > axis.lo : v >= axis.lo) && v <= axis.hi;
+  if (std::isnan(v)) return !axis.none_name.empty();
+  return std::isfinite(v) && (axis.lo_excluded ? v > axis.lo : v >= axis.lo) &&
+         (axis.hi_excluded ? v < axis.hi : v <= axis.hi);
 }
 
 AxisValue axis_default(const NetworkAxis& axis) { return axis.get(NetworkConfig{}); }
@@ -182,6 +230,11 @@ void validate(const NetworkConfig& c) {
     if (!axis_allows(axis, v))
       throw UsageError(fmt::format("{}: '{}' is not allowed; {}", axis.flag, axis_value_text(axis, v), axis.rule));
   }
+  if (c.loss == Loss::bce && c.output_activation != Activation::sigmoid)
+    throw UsageError(fmt::format("--loss: 'bce' needs --output-activation sigmoid (got '{}')",
+                                 activation_name(c.output_activation)));
+  if (has_init_cosine(c) && c.hidden != 2)
+    throw UsageError(fmt::format("--init-cosine: '{}' needs --hidden 2 (got {})", c.init_cosine, c.hidden));
 }
 
 }  // namespace xorseed

@@ -32,7 +32,8 @@ enum class AxisKind : uint8_t {
   real,     // a finite real number
 };
 
-// One value of an axis as a number: a name's index, an integer (exact: |n| < 2^31), or a real.
+// One value of an axis as a number: a name's index, an integer (exact: |n| < 2^31), a real, or NaN
+// for a real axis's none_name.
 using AxisValue = double;
 
 struct NetworkAxis {
@@ -41,9 +42,11 @@ struct NetworkAxis {
   std::string short_flag;  // "-n", or empty
   AxisKind kind = AxisKind::real;
   std::vector<std::string> names;  // name axes: the allowed names, index = the enum's value
-  // Number axes: the allowed values, lo..hi (lo itself excluded when lo_excluded), finite.
+  // Number axes: the allowed values, lo..hi (an end itself excluded when *_excluded), finite.
   double lo = 0, hi = 0;
-  bool lo_excluded = false;
+  bool lo_excluded = false, hi_excluded = false;
+  // A real axis that may also be off: the name of "off" (its value is NaN), or empty.
+  std::string none_name;
   std::string rule;       // number axes: "<flag>: '<value>' is not allowed; <rule>"
   std::string type_name;  // the value's placeholder in train's help: "X", "H", "NAME"
   std::string help;       // one line for --help, what is allowed included

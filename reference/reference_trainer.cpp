@@ -4,8 +4,9 @@
 
 #include <Eigen/Dense>
 
-#include "kernels/network_init.hpp"
 #include "kernels/activation.hpp"
+#include "kernels/initialiser.hpp"
+#include "kernels/network_init.hpp"
 
 namespace xorseed {
 
@@ -57,13 +58,15 @@ Matrix derivative(Activation a, const Matrix& s) {
 
 struct Forward {
   Matrix h;   // H x B hidden outputs
+  Matrix z;   // 1 x B output pre-activations
   Matrix y;   // 1 x B network outputs
 };
 
 Forward forward(const Net& net, const NetworkConfig& c, const Matrix& x) {
   Forward f;
   f.h = apply(c.hidden_activation, (net.wh * x).colwise() + net.bh);
-  f.y = apply(c.output_activation, (net.wo * f.h).array() + net.bo);
+  f.z = (net.wo * f.h).array() + net.bo;
+  f.y = apply(c.output_activation, f.z);
   return f;
 }
 
@@ -79,8 +82,18 @@ struct Gradients {
 Gradients backward(const Net& net, const NetworkConfig& c, const Matrix& x, const RowVector& t, const Forward& f) {
   const RowVector e = f.y.row(0) - t;
   Gradients g;
-  g.loss = e.squaredNorm() / static_cast<double>(x.cols());
-  const RowVector delta_o = e.cwiseProduct(derivative(c.output_activation, f.y).row(0));
+  RowVector delta_o;
+  if (c.loss == Loss::bce) {  // mean of softplus(z) - t z; its derivative in z is y - t (§12.2)
+    const RowVector z = f.z.row(0);
+    double sum = 0;
+    for (int k = 0; k < z.size(); ++k)
+      sum += std::fmax(z(k), 0.0) - t(k) * z(k) + std::log1p(std::exp(-std::fabs(z(k))));
+    g.loss = sum / static_cast<double>(x.cols());
+    delta_o = e;
+  } else {
+    g.loss = e.squaredNorm() / static_cast<double>(x.cols());
+    delta_o = e.cwiseProduct(derivative(c.output_activation, f.y).row(0));
+  }
   g.wo = delta_o * f.h.transpose();
   g.bo = delta_o.sum();
   const Matrix e_h = net.wo.transpose() * delta_o;  // H x B, weights before the update
@@ -89,6 +102,58 @@ Gradients backward(const Net& net, const NetworkConfig& c, const Matrix& x, cons
   g.bh = delta_h.rowwise().sum();
   return g;
 }
+
+// The optimizers of docs/semantics.md §12.1, as torch.optim computes them, on g = the summed
+// gradients / B; their state (momentum buffer; Adam's m and v) starts at zero.
+class OptimizerState {
+ public:
+  OptimizerState(const NetworkConfig& c, int hidden) : c_(c), buf_(zero(hidden)), m_(zero(hidden)), v_(zero(hidden)) {}
+
+  // Iteration `it` (1-based): updates net from the summed gradients of its forward/backward pass.
+  void step(int it, double inv_b, const Gradients& sums, Net& net) {
+    if (c_.optimizer == Optimizer::sgd) {  // the seed's rule: p -= lr/B * sum
+      const double step = c_.lr * inv_b;
+      net.wh -= step * sums.wh;
+      net.bh -= step * sums.bh;
+      net.wo -= step * sums.wo;
+      net.bo -= step * sums.bo;
+      return;
+    }
+    const double bias1 = 1.0 - std::pow(c_.beta1, it), bias2_sqrt = std::sqrt(1.0 - std::pow(c_.beta2, it));
+    auto update = [&](auto& p, const auto& sum, auto& buf, auto& m, auto& v) {
+      const auto g = (sum * inv_b).eval();
+      switch (c_.optimizer) {
+        case Optimizer::momentum:  // buf = mu buf + g; p -= lr buf
+          buf = c_.momentum * buf + g;
+          p -= c_.lr * buf;
+          break;
+        case Optimizer::nesterov:  // buf = mu buf + g; p -= lr (g + mu buf)
+          buf = c_.momentum * buf + g;
+          p -= c_.lr * (g + c_.momentum * buf);
+          break;
+        case Optimizer::adam:  // torch.optim.Adam's order of operations (m by lerp, weight 1 - beta1)
+          if (1.0 - c_.beta1 < 0.5) m = m + (1.0 - c_.beta1) * (g - m);
+          else m = g - c_.beta1 * (g - m);
+          v = c_.beta2 * v + (1.0 - c_.beta2) * g.cwiseProduct(g);
+          p -= (c_.lr / bias1) * m.cwiseQuotient(((v.cwiseSqrt() / bias2_sqrt).array() + c_.eps).matrix());
+          break;
+        case Optimizer::sgd: break;
+      }
+    };
+    update(net.wh, sums.wh, buf_.wh, m_.wh, v_.wh);
+    update(net.bh, sums.bh, buf_.bh, m_.bh, v_.bh);
+    update(net.wo, sums.wo, buf_.wo, m_.wo, v_.wo);
+    Matrix bo(1, 1), sum_bo(1, 1), buf_bo(1, 1), m_bo(1, 1), v_bo(1, 1);
+    bo(0, 0) = net.bo, sum_bo(0, 0) = sums.bo, buf_bo(0, 0) = buf_.bo, m_bo(0, 0) = m_.bo, v_bo(0, 0) = v_.bo;
+    update(bo, sum_bo, buf_bo, m_bo, v_bo);
+    net.bo = bo(0, 0), buf_.bo = buf_bo(0, 0), m_.bo = m_bo(0, 0), v_.bo = v_bo(0, 0);
+  }
+
+ private:
+  static Net zero(int hidden) { return Net(std::vector<double>(ParamLayout{hidden}.count(), 0.0), hidden); }
+  NetworkConfig c_;
+  Net buf_, m_, v_;
+};
 
 Matrix inputs_matrix(const NetworkConfig& c, const std::vector<double>& inputs) {
   const int b = c.batch_size;
@@ -136,7 +201,7 @@ void reference_initial_state(const NetworkConfig& config, const NetworkId& id, s
                              std::vector<double>& inputs) {
   NetworkRng rng(id.seed, id.config_id, id.network);
   params.assign(ParamLayout{config.hidden}.count(), 0.0);
-  draw_initial_parameters(rng, config.hidden, config.init_range, params.data());
+  draw_initial_parameters(rng, config, params.data());
   if (config.batch_size == 4) {
     inputs = {0, 0, 0, 1, 1, 0, 1, 1};
   } else {
@@ -195,6 +260,7 @@ ReferenceRun reference_train_from(const NetworkConfig& config, const std::vector
   };
 
   Net net(initial_params, hidden);
+  OptimizerState optimizer(config, hidden);
   if (wants_snapshot(0)) trace.snapshots.push_back({0, net.flat()});
   const Matrix x = inputs_matrix(config, inputs);
   const RowVector t = targets(config, x);
@@ -218,10 +284,7 @@ ReferenceRun reference_train_from(const NetworkConfig& config, const std::vector
       trace.delta.push_back(g.bo);
       trace.loss.push_back(g.loss);
     }
-    net.wh -= config.lr * inv_b * g.wh;
-    net.bh -= config.lr * inv_b * g.bh;
-    net.wo -= config.lr * inv_b * g.wo;
-    net.bo -= config.lr * inv_b * g.bo;
+    optimizer.step(it, inv_b, g, net);
     if (options.record_trace) trace.cosine.push_back(max_row_cosine(net.flat(), hidden));
     if (wants_snapshot(it)) trace.snapshots.push_back({it, net.flat()});
     out.iterations = it;

@@ -71,7 +71,8 @@ TEST(StudyGrid, CartesianOrderLastAxisFastest) {
     EXPECT_EQ(c.output_activation, Activation::sigmoid);
   }
   EXPECT_EQ(grid.label(7), "hidden_activation=relu hidden=2 lr=0.5");
-  EXPECT_EQ(grid.varying_axes(), (std::vector<int>{0, 3, 5}));
+  const auto index = [](const char* key) { return static_cast<int>(network_axis_index(key)); };
+  EXPECT_EQ(grid.varying_axes(), (std::vector<int>{index("hidden_activation"), index("hidden"), index("lr")}));
 }
 
 TEST(StudyGrid, ValidatesEveryConfiguration) {

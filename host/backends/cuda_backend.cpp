@@ -18,6 +18,7 @@ class CudaTrainer final : public Trainer {
   void check_supported(const BatchSpec& spec) const override {
     validate(spec.config);
     require_compiled_width(Backend::cuda, spec.config.hidden);
+    require_seed_rules(Backend::cuda, spec.config);
   }
 
   uint64_t chunk_size(const BatchSpec& spec) const override {

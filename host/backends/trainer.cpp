@@ -1,10 +1,12 @@
 #include "host/backends/trainer.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <type_traits>
 
 #include <fmt/format.h>
 
+#include "core/network_axes.hpp"
 #include "core/usage_error.hpp"
 #include "kernels/compiled_widths.hpp"
 
@@ -47,6 +49,17 @@ void require_compiled_width(Backend backend, int hidden) {
   if (!is_compiled_width(hidden))
     throw UsageError(fmt::format("--hidden: '{}' is not supported on --device {}; use {} (--device reference runs 1..{})",
                                  hidden, backend_name(backend), compiled_widths_text(), kMaxHidden));
+}
+
+void require_seed_rules(Backend backend, const NetworkConfig& config) {
+  for (const char* key : {"optimizer", "loss", "init", "init_cosine"}) {
+    const NetworkAxis& axis = *find_network_axis(key);
+    const AxisValue v = axis.get(config), d = axis_default(axis);
+    if (v == d || (std::isnan(v) && std::isnan(d))) continue;
+    throw UsageError(fmt::format("{}: '{}' is not implemented on --device {} yet; --device reference runs every "
+                                 "training rule (docs/semantics.md §12)",
+                                 axis.flag, axis_value_text(axis, v), backend_name(backend)));
+  }
 }
 
 namespace {

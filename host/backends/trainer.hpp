@@ -64,6 +64,11 @@ struct OutcomeBatch : OutcomeFields<HostColumn> {
 // lists (the cuda and cpu backends' instantiations).
 void require_compiled_width(Backend backend, int hidden);
 
+// Throws UsageError naming the first training-rule axis (--optimizer, --loss, --init, --init-cosine)
+// whose value is not the seed's rule (sgd, mse, uniform, none): the batch backends that implement
+// only the seed's rule refuse the others by name.
+void require_seed_rules(Backend backend, const NetworkConfig& config);
+
 class Trainer {
  public:
   virtual ~Trainer() = default;

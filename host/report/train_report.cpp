@@ -3,6 +3,7 @@
 #include "host/report/train_report.hpp"
 
 #include <cerrno>
+#include <cmath>
 #include <chrono>
 #include <cstring>
 #include <ctime>
@@ -13,11 +14,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "kernels/network_init.hpp"
+#include "core/network_axes.hpp"
+#include "core/usage_error.hpp"
 #include "host/images/train_images.hpp"
 #include "host/report/train_report_parts.hpp"
-#include "core/usage_error.hpp"
 #include "kernels/activation.hpp"
+#include "kernels/network_init.hpp"
 
 namespace xorseed {
 
@@ -50,7 +52,8 @@ std::FILE* open_append(const std::string& out_dir, const fs::path& path) {
   return f;
 }
 
-void append_results_line(const TrainRequest& request, const Outcome& o, const fs::path& path) {
+void append_results_line(const TrainRequest& request, const ReferenceRun& run, const fs::path& path) {
+  const Outcome& o = run.outcome;
   const NetworkConfig& c = request.config;
   nlohmann::ordered_json line;
   line["timestamp"] = utc_timestamp();
@@ -69,6 +72,18 @@ void append_results_line(const TrainRequest& request, const Outcome& o, const fs
   line["converged"] = o.converged;
   line["diverged"] = o.diverged;
   line["cosine_initial"] = o.cos_initial;
+  // Beyond the seed's fields: every axis of the network (core/network_axes.hpp) and the parameters
+  // before and after training in full precision (ParamLayout order), so a run can be redone elsewhere.
+  nlohmann::ordered_json config;
+  for (const NetworkAxis& axis : network_axes()) {
+    const AxisValue v = axis.get(c);
+    if (axis.kind == AxisKind::real && !std::isnan(v)) config[axis.key] = v;
+    else if (axis.kind == AxisKind::integer) config[axis.key] = static_cast<int64_t>(v);
+    else config[axis.key] = axis_value_text(axis, v);
+  }
+  line["config"] = std::move(config);
+  line["initial_params"] = run.initial_params;
+  line["final_params"] = o.params;
   std::FILE* f = open_append(request.out_dir, path);
   const std::string text = line.dump() + "\n";
   const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
@@ -192,7 +207,7 @@ Outcome run_train_report(const TrainRequest& request, std::FILE* out) {
   else
     write_text_report(context, out);
   std::fflush(out);
-  append_results_line(request, run.outcome, results_path);
+  append_results_line(request, run, results_path);
   return run.outcome;
 }
 

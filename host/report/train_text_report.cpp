@@ -1,6 +1,9 @@
 // The seed document's text report for `xorseed train` (Example 3), line for line.
+#include <string>
+
 #include <fmt/format.h>
 
+#include "core/network_axes.hpp"
 #include "host/report/ndarray_format.hpp"
 #include "host/report/train_report_parts.hpp"
 
@@ -49,9 +52,16 @@ void write_text_report(const TrainReportContext& ctx, std::FILE* out) {
   }
   fmt::print(out, "Accuracy: {:.2f}%\n", o.accuracy() * 100);
   const NetworkId& id = ctx.request->id;
-  fmt::print(out, "Network: seed={}, config_id={}, network={}, hidden={}, target={}, init_range={}, stop_loss={}\n",
+  // The training rule (docs/semantics.md §12), where it is not the seed's: each axis off its default.
+  std::string rule;
+  for (const char* key : {"optimizer", "momentum", "beta1", "beta2", "eps", "loss", "init", "init_cosine"}) {
+    const NetworkAxis& axis = *find_network_axis(key);
+    const std::string value = axis_value_text(axis, axis.get(c)), plain = axis_value_text(axis, axis_default(axis));
+    if (value != plain) rule += fmt::format(", {}={}", key, value);
+  }
+  fmt::print(out, "Network: seed={}, config_id={}, network={}, hidden={}, target={}, init_range={}, stop_loss={}{}\n",
              id.seed, id.config_id, id.network, c.hidden, target_name(c.target), format_shortest(c.init_range),
-             format_shortest(c.stop_loss));
+             format_shortest(c.stop_loss), rule);
   fmt::print(out,
              "Outcome: iterations={}, converged={}, diverged={}, final_loss={}, rmse={}, initial_cosine={}, "
              "seconds_per_iteration={:.2e}\n",

@@ -151,10 +151,10 @@ ResolvedStudy resolve_study(StudySpec spec, const StudyRunOptions& options) {
   if (r.math_auto) spec.math = r.trainer->default_math(spec.precision);
   const StudyGrid grid(spec);
   if (opt.resume) {
-    if (state.at("spec") != spec_to_json(spec))
+    if (normalized_spec_json(state.at("spec"), dir + "/state.json") != spec_to_json(spec))
       throw UsageError(fmt::format("--resume: the spec differs from the one of the study in '{}' ({}; see its "
                                    "spec.json); rerun with --spec {}/spec.json or use another --out",
-                                   dir, first_difference(spec_to_json(spec), state.at("spec")), dir));
+                                   dir, first_difference(spec_to_json(spec), normalized_spec_json(state.at("spec"), dir + "/state.json")), dir));
     const auto& sh = state.at("shard");
     if (sh.at("index").get<int>() != opt.shard_index || sh.at("count").get<int>() != opt.shard_count)
       throw UsageError(fmt::format("--shard: '{}/{}' differs from the study's shard {}/{} in '{}'", opt.shard_index,
@@ -345,16 +345,17 @@ void merge_studies(const std::vector<std::string>& dirs, const std::string& out_
   if (dirs.empty()) throw UsageError("merge: name the shard directories to merge");
   std::vector<Part> parts;
   for (const auto& d : dirs) parts.push_back(Part{d, read_study_state(d, "merge")});
-  const nlohmann::json spec_json = parts[0].state.at("spec");
+  const nlohmann::json spec_json = normalized_spec_json(parts[0].state.at("spec"), parts[0].dir + "/state.json");
   int count = 0;
   std::map<int, size_t> by_index;
   for (size_t k = 0; k < parts.size(); ++k) {
     const auto& s = parts[k].state;
     if (s.contains("merged_from"))
       throw UsageError(fmt::format("merge: '{}' is already a merged study, not a shard", parts[k].dir));
-    if (s.at("spec") != spec_json)
+    const nlohmann::json spec_k = normalized_spec_json(s.at("spec"), parts[k].dir + "/state.json");
+    if (spec_k != spec_json)
       throw UsageError(fmt::format("merge: '{}' has a different spec from '{}' ({})", parts[k].dir, parts[0].dir,
-                                   first_difference(s.at("spec"), spec_json)));
+                                   first_difference(spec_k, spec_json)));
     if (!s.at("complete").get<bool>())
       throw UsageError(fmt::format("merge: '{}' is not complete; finish it with --resume first", parts[k].dir));
     const int i = s.at("shard").at("index").get<int>(), n = s.at("shard").at("count").get<int>();

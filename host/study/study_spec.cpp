@@ -128,7 +128,13 @@ std::vector<AxisValue> parse_axis_list(const NetworkAxis& axis, const std::strin
     case AxisKind::integer:
       for (int64_t n : parse_integer_list(name, text)) values.push_back(integer_axis_value(name, n));
       break;
-    case AxisKind::real: values = parse_real_list(name, text); break;
+    case AxisKind::real:
+      if (axis.none_name.empty()) return parse_real_list(name, text);
+      for (const auto& item : parse_name_list(name, text)) {  // "none" among numbers and ranges
+        if (trim(item) == axis.none_name) values.push_back(parse_axis_value(axis, name, axis.none_name));
+        else for (double v : parse_real_list(name, item)) values.push_back(v);
+      }
+      break;
   }
   return values;
 }
@@ -139,6 +145,7 @@ nlohmann::json axis_value_json(const NetworkAxis& axis, AxisValue value) {
     case AxisKind::integer: return static_cast<int64_t>(value);
     case AxisKind::real: break;
   }
+  if (std::isnan(value)) return axis_value_text(axis, value);  // the none_name
   return value;
 }
 
@@ -197,6 +204,10 @@ void set_spec_value(StudySpec& spec, const std::string& key, const std::string& 
   } else {
     throw UsageError(fmt::format("{}: unknown key", name));
   }
+}
+
+nlohmann::json normalized_spec_json(const nlohmann::json& stored, const std::string& source) {
+  return spec_to_json(spec_from_json(stored, source));
 }
 
 nlohmann::json spec_to_json(const StudySpec& s) {

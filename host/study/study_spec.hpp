@@ -68,6 +68,9 @@ void set_spec_value(StudySpec& spec, const std::string& key, const std::string& 
 
 // The resolved spec as JSON: every axis an explicit array (spec.json).
 nlohmann::json spec_to_json(const StudySpec& spec);
+// A stored spec.json object as spec_to_json writes it today: a study written before an axis
+// existed gets that axis's default, so old studies resume and merge.
+nlohmann::json normalized_spec_json(const nlohmann::json& stored, const std::string& source);
 // Reads a spec (resolved or hand-written: an axis may be a scalar, an array or a string in the
 // list syntax). Unknown key, wrong type, empty list, inverted range -> UsageError naming
 // `source` and the key.

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "host/io/atomic_file.hpp"
+#include "host/study/study_intervention.hpp"
 
 namespace xorseed {
 
@@ -100,6 +101,7 @@ nlohmann::json summary_to_json(const StudySummary& s) {
   }
   j["configurations"] = configs;
   j["pooled_cosine_verdict"] = analyse_cosine(pooled).verdict;
+  if (const auto groups = analyse_intervention(s.spec, s.stats)) j["intervention"] = intervention_json(*groups);
   j["plots"] = plots_data(s).to_json();
   j["run"] = s.run;
   return j;
@@ -157,6 +159,7 @@ std::string summary_to_markdown(const StudySummary& s) {
     out(fmt::format("- config {} ({}): {}", id, grid.label(id), analyse_cosine(s.stats[id]).verdict));
   if (grid.size() > 1) out(fmt::format("- pooled over all configurations: {}", analyse_cosine(pooled).verdict));
   out("");
+  if (const auto groups = analyse_intervention(s.spec, s.stats)) md += intervention_markdown(*groups);
   for (uint32_t id = 0; id < grid.size(); ++id) {
     const ConfigStats& st = s.stats[id];
     out(fmt::format("## Configuration {}: {}", id, grid.label(id)));
