@@ -100,7 +100,7 @@ def optimizer_rows(exe, iterations):
     return rows
 
 
-def torch_init(name, shape, bias_shape, fan_in, r):
+def torch_init(name, shape, bias_shape, r, hidden_layer):
     w, b = torch.empty(shape), torch.empty(bias_shape)
     if name == "uniform":
         torch.nn.init.uniform_(w, -r, r), torch.nn.init.uniform_(b, -r, r)
@@ -117,7 +117,7 @@ def torch_init(name, shape, bias_shape, fan_in, r):
     else:  # torch, orthogonal: nn.Linear's reset_parameters, then orthogonal_ on the weight
         lin = torch.nn.Linear(shape[1], shape[0])
         w, b = lin.weight.detach().clone(), lin.bias.detach().clone()
-        if name == "orthogonal":
+        if name == "orthogonal" and hidden_layer:  # orthogonal_ on W_h only (docs/semantics.md §12.3)
             torch.nn.init.orthogonal_(w)
     return w.reshape(-1).numpy(), b.reshape(-1).numpy()
 
@@ -143,8 +143,8 @@ def init_rows(exe, draws, hidden=2, r=0.5):
             # torch's draws of the same tensors, as many values
             tw_h, tb_h, tw_o, tb_o = [], [], [], []
             for _ in range(networks):
-                a, b = torch_init(name, (h, 2), (h,), 2, r)
-                c, d = torch_init(name, (1, h), (1,), h, r)
+                a, b = torch_init(name, (h, 2), (h,), r, True)
+                c, d = torch_init(name, (1, h), (1,), r, False)
                 tw_h.append(a), tb_h.append(b), tw_o.append(c), tb_o.append(d)
             theirs = {"W_h": np.concatenate(tw_h), "b_h": np.concatenate(tb_h), "W_o": np.concatenate(tw_o),
                       "b_o": np.concatenate(tb_o)}
