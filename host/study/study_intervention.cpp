@@ -69,7 +69,6 @@ std::optional<std::vector<InterventionGroup>> analyse_intervention(const StudySp
   std::vector<std::string> order;
   for (uint32_t id = 0; id < grid.size(); ++id) {
     const AxisValue c = grid.axis_value(id, axis);
-    if (std::isnan(c)) continue;
     std::string label;
     for (int a : grid.varying_axes())
       if (a != axis)
@@ -79,6 +78,10 @@ std::optional<std::vector<InterventionGroup>> analyse_intervention(const StudySp
     if (!groups.count(label)) order.push_back(label);
     InterventionGroup& g = groups[label];
     g.label = label;
+    if (std::isnan(c)) {
+      g.observed_config = id;
+      continue;
+    }
     const ConfigStats& st = stats.at(id);
     g.points.push_back({c, id, st.networks, st.classes[0], wilson_interval(st.classes[0], st.networks)});
   }
@@ -102,6 +105,7 @@ nlohmann::json intervention_json(const std::vector<InterventionGroup>& groups) {
       points.push_back({{"init_cosine", p.cosine}, {"config_id", p.config_id}, {"networks", p.networks},
                         {"solved", p.solved}, {"solved_ci", {p.ci.lo, p.ci.hi}}});
     j.push_back({{"group", g.label},
+                 {"observed_config", g.observed_config ? nlohmann::json(*g.observed_config) : nlohmann::json()},
                  {"points", points},
                  {"trend_z", std::isnan(g.trend_z) ? nlohmann::json() : nlohmann::json(g.trend_z)},
                  {"verdict", g.verdict}});

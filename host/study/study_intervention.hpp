@@ -25,6 +25,8 @@ struct InterventionPoint {
 struct InterventionGroup {
   std::string label;  // the other varying axes ("hidden_activation=relu"), or "all"
   std::vector<InterventionPoint> points;  // ascending set cosine
+  // The configuration of the same other axes with init_cosine none (the observational one), if any.
+  std::optional<uint32_t> observed_config;
   // Cochran-Armitage test for a trend of the solved fraction in |c|: z (NaN when undefined).
   double trend_z = 0;
   std::string verdict;  // one line

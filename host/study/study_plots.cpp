@@ -128,6 +128,45 @@ plot::Chart bands_chart(const StudyPlotsData& d) {
   return c;
 }
 
+// The intervention beside the observation: the failure rate (1 - solved) per set cosine of each
+// group (band: 95 % Wilson interval), and, where the group has a configuration with the angle left
+// as drawn, its failure rate per bin of the drawn |cos| at the same height scale.
+std::vector<plot::Chart> intervention_charts(const StudyPlotsData& d) {
+  plot::Chart set, drawn;
+  set.title = "Intervention: failure rate against the set cosine of the W_h rows (95 % Wilson)";
+  set.x.label = "set cosine (--init-cosine)";
+  set.x.min = -1;
+  set.x.max = 1;
+  drawn.title = "Observation: failure rate against the drawn initial |cos| (init-cosine none)";
+  drawn.x.label = "|max row cosine of initial W_h|";
+  drawn.x.min = 0;
+  drawn.x.max = 1;
+  for (plot::Chart* c : {&set, &drawn}) {
+    c->y.label = "failure rate";
+    c->y.min = 0;
+    c->y.max = 1;
+  }
+  for (size_t g = 0; g < d.intervention.size() && g < kMaxPlottedConfigs; ++g) {
+    const InterventionGroup& group = d.intervention[g];
+    std::vector<double> x, rate, lo, hi;
+    for (const InterventionPoint& p : group.points) {
+      x.push_back(p.cosine);
+      const double solved = p.networks ? static_cast<double>(p.solved) / static_cast<double>(p.networks) : 0.0;
+      rate.push_back(1 - solved);
+      lo.push_back(1 - p.ci.hi);
+      hi.push_back(1 - p.ci.lo);
+    }
+    const plot::Color color = plot::palette_color(static_cast<int>(g));
+    add_series(set, plot::quantile_band(group.label, x, lo, rate, hi, color));
+    if (group.observed_config) {
+      const auto& s = d.cosine.at(*group.observed_config);
+      add_series(drawn, plot::quantile_band(group.label, bin_midpoints(s), s.ci_lo, s.rate, s.ci_hi, color));
+    }
+  }
+  if (drawn.series.empty()) return {set};
+  return {set, drawn};
+}
+
 }  // namespace
 
 std::vector<std::string> write_study_plots(const StudyPlotsData& d, const std::string& dir, std::string& why) {
@@ -149,6 +188,13 @@ std::vector<std::string> write_study_plots(const StudyPlotsData& d, const std::s
   bool any_bands = false;
   for (const auto& b : d.bands) any_bands = any_bands || !b.iterations.empty();
   if (any_bands) write(bands_chart(d), "loss_bands.png");
+  if (!d.intervention.empty()) {
+    const std::vector<plot::Chart> panels = intervention_charts(d);
+    const std::string path = dir + "/plots/intervention_cosine.png", tmp = path + ".tmp.png";
+    plot::write_figure_png(panels, tmp, 800, 420);
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot write " + path);
+    written.push_back(path);
+  }
   return written;
 }
 

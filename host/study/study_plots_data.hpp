@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "host/study/study_intervention.hpp"
 #include "host/study/study_loss_bands.hpp"
 #include "host/study/study_stats.hpp"
 
@@ -44,6 +45,10 @@ struct StudyPlotsData {
 
   // Loss quantile bands per configuration (empty where not traced).
   std::vector<LossBands> bands;
+
+  // The intervention (study_intervention.hpp): per group, the solved fraction per set cosine;
+  // empty when the study does not set the angle.
+  std::vector<InterventionGroup> intervention;
 
   nlohmann::json to_json() const;
 };

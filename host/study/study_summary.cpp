@@ -78,6 +78,7 @@ StudyPlotsData plots_data(const StudySummary& s) {
     add_plot_series(plots, grid.label(id), s.stats[id], grid.at(id).max_iterations);
     plots.bands.push_back(s.bands[id] ? *s.bands[id] : LossBands{});
   }
+  if (auto groups = analyse_intervention(s.spec, s.stats)) plots.intervention = std::move(*groups);
   return plots;
 }
 
