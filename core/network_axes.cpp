@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/number_parse.hpp"
+#include "core/did_you_mean.hpp"
 #include "core/usage_error.hpp"
 
 namespace xorseed {
@@ -194,7 +195,7 @@ AxisValue parse_axis_value(const NetworkAxis& axis, const std::string& name, con
     case AxisKind::name:
       for (size_t k = 0; k < axis.names.size(); ++k)
         if (text == axis.names[k]) return static_cast<AxisValue>(k);
-      throw UsageError(fmt::format("{}: '{}' is not one of {}", name, text, joined(axis.names)));
+      throw_not_one_of(name, text, axis.names);
     case AxisKind::integer: return integer_axis_value(name, parse_int64(name, text));
     case AxisKind::real: break;
   }

@@ -104,10 +104,7 @@ __device__ T max_row_cosine(const T* w, int hidden) {
   T best = T(0), best_abs = T(-1);
   for (int a = 0; a < hidden; ++a)
     for (int b = a + 1; b < hidden; ++b) {
-      const T na = std::sqrt(w[2 * a] * w[2 * a] + w[2 * a + 1] * w[2 * a + 1]);
-      const T nb = std::sqrt(w[2 * b] * w[2 * b] + w[2 * b + 1] * w[2 * b + 1]);
-      const T denom = na * nb;
-      const T c = denom > T(0) ? (w[2 * a] * w[2 * b] + w[2 * a + 1] * w[2 * b + 1]) / denom : T(0);
+      const T c = row_cosine(w[2 * a], w[2 * a + 1], w[2 * b], w[2 * b + 1]);
       const T ac = std::fabs(c);
       if (ac > best_abs) {
         best_abs = ac;

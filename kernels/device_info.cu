@@ -26,6 +26,17 @@ std::string reason_of(cudaError_t status) {
 // holds a kernel image (or PTX to compile) for the device's architecture.
 __global__ void probe_kernel() {}
 
+// A few words for the line the cpu fallback prints.
+std::string brief_of(cudaError_t status) {
+  switch (status) {
+    case cudaErrorInsufficientDriver: return "no NVIDIA driver, or one older than this build's CUDA runtime";
+    case cudaErrorNoDevice: return "no device";
+    case cudaErrorNoKernelImageForDevice:
+    case cudaErrorInvalidDeviceFunction: return "no kernels in this build for the device's architecture";
+    default: return cudaGetErrorString(status);
+  }
+}
+
 }  // namespace
 
 CudaDeviceInfo query_cuda_device() {
@@ -34,11 +45,13 @@ CudaDeviceInfo query_cuda_device() {
   cudaError_t status = cudaGetDeviceCount(&count);
   if (status != cudaSuccess) {
     info.reason = reason_of(status);
+    info.brief = brief_of(status);
     cudaGetLastError();  // clear the sticky error so later calls start clean
     return info;
   }
   if (count == 0) {
     info.reason = "no CUDA-capable device is detected";
+    info.brief = "no device";
     return info;
   }
   cudaDeviceProp prop{};
@@ -46,6 +59,7 @@ CudaDeviceInfo query_cuda_device() {
   if (status == cudaSuccess) status = cudaMemGetInfo(&info.free_bytes, &info.total_bytes);
   if (status != cudaSuccess) {
     info.reason = reason_of(status);
+    info.brief = brief_of(status);
     cudaGetLastError();
     return info;
   }
@@ -56,6 +70,7 @@ CudaDeviceInfo query_cuda_device() {
                   "." + std::to_string(prop.minor) + ", this build has kernels for " + XORSEED_CUDA_ARCHITECTURES +
                   " (rebuild with -DCMAKE_CUDA_ARCHITECTURES=" + std::to_string(prop.major) +
                   std::to_string(prop.minor) + " or =native)";
+    info.brief = brief_of(status);
     cudaGetLastError();
     return info;
   }

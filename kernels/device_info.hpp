@@ -6,7 +6,8 @@ namespace xorseed {
 
 struct CudaDeviceInfo {
   bool available = false;
-  std::string reason;       // why not, when !available (e.g. "no CUDA-capable device is detected")
+  std::string reason;       // why not, when !available, in full (e.g. "cudaErrorNoDevice: no CUDA-capable device is detected")
+  std::string brief;        // the same in a few words for the cpu fallback's line ("no NVIDIA driver", "no device")
   std::string name;         // e.g. "NVIDIA H100 80GB HBM3"
   int sm_count = 0;
   int compute_major = 0, compute_minor = 0;

@@ -27,6 +27,7 @@
 #include "kernels/activation.hpp"
 #include "kernels/hd.hpp"
 #include "kernels/network_init.hpp"
+#include "kernels/row_cosine.hpp"
 
 namespace xorseed {
 
@@ -400,10 +401,7 @@ XS_UNROLL
   for (int a = 0; a < H; ++a) {
 XS_UNROLL
     for (int b = a + 1; b < H; ++b) {
-      const T na = std::sqrt(p.wh0[a] * p.wh0[a] + p.wh1[a] * p.wh1[a]);
-      const T nb = std::sqrt(p.wh0[b] * p.wh0[b] + p.wh1[b] * p.wh1[b]);
-      const T denom = na * nb;
-      const T c = denom > T(0) ? (p.wh0[a] * p.wh0[b] + p.wh1[a] * p.wh1[b]) / denom : T(0);
+      const T c = row_cosine(p.wh0[a], p.wh1[a], p.wh0[b], p.wh1[b]);
       const T ac = c < T(0) ? -c : c;
       if (ac > best_abs) {
         best_abs = ac;

@@ -7,6 +7,7 @@
 #include "kernels/activation.hpp"
 #include "kernels/initialiser.hpp"
 #include "kernels/network_init.hpp"
+#include "kernels/row_cosine.hpp"
 
 namespace xorseed {
 
@@ -184,10 +185,7 @@ double max_row_cosine(const std::vector<double>& params, int hidden) {
   double best = 0, best_abs = -1;
   for (int a = 0; a < hidden; ++a) {
     for (int b = a + 1; b < hidden; ++b) {
-      const Eigen::Vector2d ra(params[L.wh(a, 0)], params[L.wh(a, 1)]);
-      const Eigen::Vector2d rb(params[L.wh(b, 0)], params[L.wh(b, 1)]);
-      const double denom = ra.norm() * rb.norm();
-      const double cosine = denom > 0 ? ra.dot(rb) / denom : 0.0;
+      const double cosine = row_cosine(params[L.wh(a, 0)], params[L.wh(a, 1)], params[L.wh(b, 0)], params[L.wh(b, 1)]);
       if (std::fabs(cosine) > best_abs) {
         best_abs = std::fabs(cosine);
         best = cosine;

@@ -96,7 +96,7 @@ class Trainer {
 };
 
 // Makes the trainer for `requested`; `note` says which backend `auto` chose and why
-// (e.g. "auto: no CUDA device (CUDA driver version is insufficient); using cpu").
+// (e.g. "cuda: no usable device (no device); using cpu").
 // Requesting cuda or cuda-blas where no device is present throws UsageError.
 std::unique_ptr<Trainer> make_trainer(Backend requested, std::string& note);
 

@@ -19,13 +19,14 @@ std::unique_ptr<Trainer> make_cuda_blas_trainer();
 
 namespace {
 
-// Empty when a CUDA device can be used; otherwise why not.
-std::string cuda_unavailable_reason() {
+// Empty when a CUDA device can be used; otherwise why not, in full, or in a few words (brief).
+std::string cuda_unavailable_reason(bool brief = false) {
 #if defined(XORSEED_HAVE_CUDA)
   const CudaDeviceInfo info = query_cuda_device();
-  return info.available ? std::string() : info.reason;
+  return info.available ? std::string() : brief ? info.brief : info.reason;
 #else
-  return "this build has no CUDA backend (nvcc was not found, or XORSEED_CUDA=OFF, at configure time)";
+  return brief ? "this build has no CUDA"
+               : "this build has no CUDA backend (nvcc was not found, or XORSEED_CUDA=OFF, at configure time)";
 #endif
 }
 
@@ -50,14 +51,14 @@ std::unique_ptr<Trainer> make_trainer(Backend requested, std::string& note) {
 #endif
     }
     case Backend::automatic: {
-      const std::string why = cuda_unavailable_reason();
+      const std::string why = cuda_unavailable_reason(true);
 #if defined(XORSEED_HAVE_CUDA)
       if (why.empty()) {
         note = "auto: a CUDA device is present; using cuda";
         return make_cuda_trainer();
       }
 #endif
-      note = fmt::format("auto: no CUDA device ({}); using cpu", why);
+      note = fmt::format("cuda: no usable device ({}); using cpu", why);
       return make_cpu_trainer();
     }
     case Backend::cuda_blas: {

@@ -1,5 +1,6 @@
 // `xorseed analytic`: the seed document's Example 2, the continuous XOR t = sin(asin x1 + asin x2)
 // at the four corners, and its surface GIF.
+
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -8,6 +9,7 @@
 #include "host/images/surface_images.hpp"
 #include "host/images/train_images.hpp"
 #include "core/usage_error.hpp"
+#include "host/io/atomic_file.hpp"
 #include "host/cli/commands.hpp"
 
 namespace xorseed::cli {
@@ -22,6 +24,9 @@ void run_analytic(const AnalyticArgs& args) {
   if (!args.no_images && !images_available())
     throw UsageError("images: this xorseed was built without Cairo/giflib, so the surface GIF cannot be written; "
                      "pass --no-images");
+  // The output directory is checked before the work starts.
+  if (!args.no_images) make_output_subdir(args.out, "images", "--out");
+  const std::string path = (std::filesystem::path(args.out) / "images" / "xor_analytic.gif").string();
   auto t = [](double x1, double x2) { return target_value(Target::trig, x1, x2); };
   fmt::print("== XOR Predictions: t = sin(asin(x1) + asin(x2)) ==\n");
   for (int corner = 0; corner < 4; ++corner) {
@@ -31,9 +36,6 @@ void run_analytic(const AnalyticArgs& args) {
     fmt::print("Input: [{:.1f}, {:.1f}] => Predicted: {:.3f}\n", x1, x2, y);
   }
   if (args.no_images) return;
-  const std::filesystem::path dir = std::filesystem::path(args.out) / "images";
-  std::filesystem::create_directories(dir);
-  const std::string path = (dir / "xor_analytic.gif").string();
   SurfaceGifOptions options;
   options.title = "Continuous XOR: sin(asin x1 + asin x2)";
   write_surface_gif(path, sample_surface(t, -0.1, 1.0, 0.05), options);

@@ -1,7 +1,9 @@
 // `xorseed regress`: the seed document's Example 1, least squares with the cross term x1*x2 on
 // random points of the continuous XOR; with --datasets N, N noisy datasets fitted at once (on
 // the GPU with --device cuda) and the spread of each coefficient.
+#include <cstdint>
 #include <cstdio>
+
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -10,7 +12,10 @@
 #include "host/regression/regression.hpp"
 #include "host/images/surface_images.hpp"
 #include "host/images/train_images.hpp"
+#include "core/did_you_mean.hpp"
+#include "core/number_parse.hpp"
 #include "core/usage_error.hpp"
+#include "host/io/atomic_file.hpp"
 #include "host/cli/commands.hpp"
 #ifdef XORSEED_HAVE_CUDA
 #include "kernels/device_info.hpp"
@@ -19,7 +24,10 @@
 namespace xorseed::cli {
 namespace {
 
+// The flags as given, read by number_parse so that every error names the flag and the value
+// (no wrap of -1, no clamp).
 struct RegressArgs {
+  std::string samples = "1000", noise = "0", seed = "0", datasets = "1";
   RegressionSpec spec;
   std::string out = ".";
   std::string device = "auto";
@@ -30,28 +38,35 @@ struct RegressArgs {
 bool use_cuda(const std::string& device) {
   if (device == "cpu") return false;
   if (device != "cuda" && device != "auto")
-    throw UsageError(fmt::format("--device: '{}' is not one of auto, cpu, cuda", device));
+    throw_not_one_of("--device", device, {"auto", "cpu", "cuda"});
 #ifdef XORSEED_HAVE_CUDA
   const CudaDeviceInfo info = query_cuda_device();
   if (info.available) {
     if (device == "auto") std::fprintf(stderr, "regress: --device auto: using cuda (%s)\n", info.name.c_str());
     return true;
   }
-  const std::string why = info.reason;
+  const std::string why = info.reason, brief = info.brief;
 #else
-  const std::string why = "this xorseed was built without CUDA";
+  const std::string why = "this xorseed was built without CUDA", brief = why;
 #endif
   if (device == "cuda")
     throw UsageError(fmt::format("--device: 'cuda' is not available ({}); use --device cpu or auto", why));
-  std::fprintf(stderr, "regress: --device auto: no CUDA device (%s); using cpu\n", why.c_str());
+  std::fprintf(stderr, "cuda: no usable device (%s); using cpu\n", brief.c_str());
   return false;
 }
 
-void run_regress(const RegressArgs& args) {
+void run_regress(RegressArgs& args) {
+  args.spec.samples = parse_int("--samples", args.samples, 1, INT32_MAX);
+  args.spec.noise = parse_finite_double("--noise", args.noise);
+  args.spec.seed = parse_uint64("--seed", args.seed);
+  args.spec.datasets = parse_int("--datasets", args.datasets, 1, INT32_MAX);
   validate(args.spec);
   if (!args.no_images && !images_available())
     throw UsageError("images: this xorseed was built without Cairo/giflib, so the surface GIF cannot be written; "
                      "pass --no-images");
+  // The output directory is checked before the work starts.
+  if (!args.no_images) make_output_subdir(args.out, "images", "--out");
+  const std::string path = (std::filesystem::path(args.out) / "images" / "xor_reg1.gif").string();
   const bool cuda = use_cuda(args.device);
   const LeastSquaresBatch problems = regression_problems(args.spec);
 #ifdef XORSEED_HAVE_CUDA
@@ -82,9 +97,6 @@ void run_regress(const RegressArgs& args) {
                  spread.min[k], spread.max[k]);
   }
   if (args.no_images) return;
-  const std::filesystem::path dir = std::filesystem::path(args.out) / "images";
-  std::filesystem::create_directories(dir);
-  const std::string path = (dir / "xor_reg1.gif").string();
   const auto fit = spread.mean;
   SurfaceGifOptions options;
   options.title = "XOR Regression: y = w0 + w1 x1 + w2 x2 + w3 x1 x2";
@@ -100,12 +112,14 @@ void add_regress_command(CLI::App& app) {
   auto args = std::make_shared<RegressArgs>();
   auto* cmd = app.add_subcommand(
       "regress", "The seed's Example 1: least squares y = w0 + w1*x1 + w2*x2 + w3*x1*x2 on the continuous XOR");
-  cmd->add_option("--samples", args->spec.samples, "points per dataset, drawn from U[0,1)^2")->capture_default_str();
-  cmd->add_option("--noise", args->spec.noise, "standard deviation of Gaussian noise added to the target")
+  cmd->add_option("--samples", args->samples, "points per dataset, drawn from U[0,1)^2")->type_name("N")
       ->capture_default_str();
-  cmd->add_option("--seed", args->spec.seed, "seed of the Philox streams")->capture_default_str();
-  cmd->add_option("--datasets", args->spec.datasets, "independent datasets to fit; reports each coefficient's spread")
+  cmd->add_option("--noise", args->noise, "standard deviation of Gaussian noise added to the target")
+      ->type_name("X")->capture_default_str();
+  cmd->add_option("--seed", args->seed, "seed of the Philox streams (0..2^64-1, decimal or 0x hex)")->type_name("U64")
       ->capture_default_str();
+  cmd->add_option("--datasets", args->datasets, "independent datasets to fit; reports each coefficient's spread")
+      ->type_name("N")->capture_default_str();
   cmd->add_option("--out", args->out, "output directory; the GIF goes to <out>/images/xor_reg1.gif")
       ->capture_default_str();
   cmd->add_option("--device", args->device, "auto, cpu or cuda (cuBLAS batched QR)")->capture_default_str();

@@ -13,6 +13,8 @@
 #include "host/study/study_stats.hpp"
 #include "host/report/train_report.hpp"
 #include "host/backends/trainer.hpp"
+#include "core/did_you_mean.hpp"
+#include "core/number_parse.hpp"
 #include "core/usage_error.hpp"
 #include "host/cli/commands.hpp"
 
@@ -28,26 +30,34 @@ double replay_tolerance(Precision study, Precision replay) {
 
 struct ReplayArgs {
   std::string study, device = "reference", log_format = "text", out = ".";
-  int64_t config = -1, network = -1;
+  std::string config_text, network_text;
   bool no_images = false;
 };
 
 void run(const ReplayArgs& a) {
+  const uint64_t config_given = parse_uint64("--config", a.config_text);
+  const uint64_t network = parse_uint64("--network", a.network_text);
   const StudySpec spec = read_study_spec(a.study, "--study");
   const StudyGrid grid(spec);
-  if (a.config < 0 || a.config >= static_cast<int64_t>(grid.size()))
-    throw UsageError(fmt::format("--config: '{}' is out of range; the study has {} configuration(s): 0..{}", a.config,
-                                 grid.size(), grid.size() - 1));
+  if (config_given >= grid.size())
+    throw UsageError(fmt::format("--config: '{}' is out of range; the study has {} configuration(s): 0..{}",
+                                 config_given, grid.size(), grid.size() - 1));
   const uint64_t last = spec.first_network + spec.seeds - 1;
-  if (a.network < static_cast<int64_t>(spec.first_network) || static_cast<uint64_t>(a.network) > last)
-    throw UsageError(fmt::format("--network: '{}' is out of range; the study has networks {}..{}", a.network,
+  if (network < spec.first_network || network > last)
+    throw UsageError(fmt::format("--network: '{}' is out of range; the study has networks {}..{}", network,
                                  spec.first_network, last));
   LogFormat format = LogFormat::text;
   if (a.log_format == "json") format = LogFormat::json;
   else if (a.log_format != "text")
-    throw UsageError(fmt::format("--log-format: '{}' is not one of text, json", a.log_format));
-  const auto config_id = static_cast<uint32_t>(a.config);
-  const auto network = static_cast<uint64_t>(a.network);
+    throw_not_one_of("--log-format", a.log_format, {"text", "json"});
+  const auto config_id = static_cast<uint32_t>(config_given);
+
+  TrainRequest request;
+  request.id = NetworkId{spec.seed, config_id, network};
+  request.log_format = format;
+  request.out_dir = a.out;
+  request.images = !a.no_images;
+  prepare_train_outputs(request);  // an unwritable --out is found before any training
 
   std::string note;
   auto trainer = make_trainer(parse_backend("--device", a.device), note);
@@ -104,12 +114,7 @@ void run(const ReplayArgs& a) {
   }
   std::fflush(stderr);
 
-  TrainRequest request;
   request.config = bs.config;
-  request.id = NetworkId{spec.seed, config_id, network};
-  request.log_format = format;
-  request.out_dir = a.out;
-  request.images = !a.no_images;
   run_train_report(request, stdout);
 }
 
@@ -119,8 +124,9 @@ void add_replay_command(CLI::App& app) {
   auto args = std::make_shared<ReplayArgs>();
   auto* cmd = app.add_subcommand("replay", "Re-create one network of a study and run it alone with the full report");
   cmd->add_option("--study", args->study, "the study directory (holds spec.json)")->required();
-  cmd->add_option("--config", args->config, "configuration id (0-based, grid order)")->required();
-  cmd->add_option("--network", args->network, "network index within the configuration")->required();
+  cmd->add_option("--config", args->config_text, "configuration id (0-based, grid order)")->type_name("K")->required();
+  cmd->add_option("--network", args->network_text, "network index within the configuration")->type_name("I")
+      ->required();
   cmd->add_option("--device", args->device, "reference (default), cpu, cuda, cuda-blas: the backend whose outcome is compared");
   cmd->add_option("--log-format", args->log_format, "text (default) or json");
   cmd->add_option("--out", args->out, "directory for the report's results/ and images/ (default .)");

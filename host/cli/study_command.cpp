@@ -10,6 +10,7 @@
 
 #include "core/network_axes.hpp"
 #include "core/usage_error.hpp"
+#include "host/io/atomic_file.hpp"
 #include "host/study/study_runner.hpp"
 #include "host/study/study_spec.hpp"
 #include "host/cli/axis_flags.hpp"
@@ -50,6 +51,28 @@ struct StudyArgs {
   bool resume = false, no_images = false;
 };
 
+// --csv may not name a study directory's own files (--out's, or those of any directory holding
+// a state.json or spec.json): state.json, spec.json, summary.*, .lock, or anything in chunks/,
+// configs/ or plots/. networks.csv, the default it replaces, is allowed.
+void check_csv_outside_study_files(const std::string& csv, const std::string& out) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path file = fs::weakly_canonical(fs::absolute(csv), ec);
+  const fs::path out_dir = fs::weakly_canonical(fs::absolute(out), ec);
+  auto is_study = [&](const fs::path& d) {
+    return d == out_dir || fs::exists(d / "state.json", ec) || fs::exists(d / "spec.json", ec);
+  };
+  const fs::path parent = file.parent_path();
+  const std::string name = file.filename().string();
+  const bool own_file = name == "state.json" || name == "spec.json" || name == "summary.json" ||
+                        name == "summary.md" || name == ".lock";
+  const std::string sub = parent.filename().string();
+  if ((own_file && is_study(parent)) ||
+      ((sub == "chunks" || sub == "configs" || sub == "plots") && is_study(parent.parent_path())))
+    throw UsageError(fmt::format("--csv: '{}' is one of the study directory's own files; name a file outside it "
+                                 "(or DIR/networks.csv)", csv));
+}
+
 void run(const StudyArgs& a) {
   const auto& axes = network_axes();
   // The spec flags given, in help order: (flag, spec key, text).
@@ -88,6 +111,8 @@ void run(const StudyArgs& a) {
       throw UsageError(fmt::format("--csv: '{}': directory '{}' does not exist", a.csv, parent.string()));
     if (std::filesystem::is_directory(a.csv))
       throw UsageError(fmt::format("--csv: '{}' is a directory; name a file", a.csv));
+    check_csv_outside_study_files(a.csv, a.out);
+    check_writable_file(a.csv, "--csv");  // before any training
     opt.csv_file = a.csv;
   }
   run_study(spec, opt, stderr);

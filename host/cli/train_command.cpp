@@ -11,6 +11,7 @@
 #include "core/network_config.hpp"
 #include "core/number_parse.hpp"
 #include "host/report/train_report.hpp"
+#include "core/did_you_mean.hpp"
 #include "core/usage_error.hpp"
 #include "host/cli/axis_flags.hpp"
 #include "host/cli/commands.hpp"
@@ -26,12 +27,13 @@ struct TrainFlags {
   AxisFlags network_flags;
   std::string seed = "0", config_id = "0", network = "0", log_format = "text", out = ".", image_prefix;
   bool no_images = false;
+  CLI::Option* image_prefix_opt = nullptr;
 };
 
 LogFormat parse_log_format(const std::string& flag, const std::string& text) {
   if (text == "text") return LogFormat::text;
   if (text == "json") return LogFormat::json;
-  throw UsageError(flag + ": '" + text + "' is not one of text, json");
+  throw_not_one_of(flag, text, {"text", "json"});
 }
 
 TrainRequest to_request(const TrainFlags& f) {
@@ -48,6 +50,7 @@ TrainRequest to_request(const TrainFlags& f) {
   if (f.out.empty()) throw UsageError("--out: '' is not a directory name");
   r.out_dir = f.out;
   r.images = !f.no_images;
+  if (f.image_prefix_opt->count() > 0) check_image_prefix(f.image_prefix);
   r.image_prefix = f.image_prefix;
   return r;
 }
@@ -67,7 +70,7 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--log-format", flags->log_format, "text | json (JSON lines)")->type_name("FORMAT")->capture_default_str();
   cmd->add_option("--out", flags->out, "output directory for results/ and images/")->type_name("DIR")->capture_default_str();
   cmd->add_flag("--no-images", flags->no_images, "do not write the PNG/GIF images");
-  cmd->add_option("--image-prefix", flags->image_prefix,
+  flags->image_prefix_opt = cmd->add_option("--image-prefix", flags->image_prefix,
                   "image file prefix (default xor_reg_scratch_L02_<hidden activation>)")->type_name("PREFIX");
   cmd->callback([flags] {
     const TrainRequest request = to_request(*flags);

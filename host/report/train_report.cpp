@@ -2,14 +2,11 @@
 // writes the images, the report (text or JSON lines) and appends the results line.
 #include "host/report/train_report.hpp"
 
-#include <cerrno>
 #include <cmath>
 #include <chrono>
-#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <stdexcept>
-#include <system_error>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -17,6 +14,7 @@
 #include "core/network_axes.hpp"
 #include "core/usage_error.hpp"
 #include "host/images/train_images.hpp"
+#include "host/io/atomic_file.hpp"
 #include "host/report/train_report_parts.hpp"
 #include "kernels/activation.hpp"
 #include "kernels/network_init.hpp"
@@ -29,27 +27,10 @@ namespace {
 
 constexpr int kProgressEvery = 1000;
 
-fs::path make_dir(const std::string& out_dir, const char* sub) {
-  const fs::path dir = out_dir == "." ? fs::path(sub) : fs::path(out_dir) / sub;
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec || !fs::is_directory(dir))
-    throw UsageError(fmt::format("--out: '{}' is not writable: cannot create {} ({})", out_dir, dir.string(),
-                                 ec ? ec.message() : "not a directory"));
-  return dir;
-}
+fs::path make_dir(const std::string& out_dir, const char* sub) { return make_output_subdir(out_dir, sub, "--out"); }
 
 fs::path results_file(const std::string& out_dir) {
   return make_dir(out_dir, "results") / "xor_regression_results.jsonl";
-}
-
-// Opens for appending; an unwritable file is the user's --out problem.
-std::FILE* open_append(const std::string& out_dir, const fs::path& path) {
-  std::FILE* f = std::fopen(path.string().c_str(), "a");
-  if (!f)
-    throw UsageError(fmt::format("--out: '{}' is not writable: cannot open {} ({})", out_dir, path.string(),
-                                 std::strerror(errno)));
-  return f;
 }
 
 void append_results_line(const TrainRequest& request, const ReferenceRun& run, const fs::path& path) {
@@ -84,11 +65,7 @@ void append_results_line(const TrainRequest& request, const ReferenceRun& run, c
   line["config"] = std::move(config);
   line["initial_params"] = run.initial_params;
   line["final_params"] = o.params;
-  std::FILE* f = open_append(request.out_dir, path);
-  const std::string text = line.dump() + "\n";
-  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  if (std::fclose(f) != 0 || !ok)
-    throw UsageError(fmt::format("--out: '{}' is not writable: cannot append to {}", request.out_dir, path.string()));
+  append_to_file(path.string(), line.dump() + "\n", "--out");
 }
 
 }  // namespace
@@ -167,11 +144,31 @@ std::string utc_timestamp() {
   return fmt::format("{}.{:06d}Z", buf, static_cast<long long>(micros));
 }
 
+void check_image_prefix(const std::string& prefix) {
+  auto bad = [&](const char* why) {
+    std::string shown;
+    for (char ch : prefix) shown += static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f ? '?' : ch;
+    throw UsageError(fmt::format("--image-prefix: '{}' {}; it is a file-name prefix, not a path", shown, why));
+  };
+  if (prefix.empty()) bad("is empty");
+  if (prefix == "." || prefix == "..") bad("is a directory name");
+  for (char ch : prefix) {
+    if (ch == '/') bad("contains '/'");
+    if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) bad("contains a control character");
+  }
+}
+
+void prepare_train_outputs(const TrainRequest& request) {
+  if (!request.image_prefix.empty()) check_image_prefix(request.image_prefix);
+  append_to_file(results_file(request.out_dir).string(), "", "--out");
+  if (request.images && images_available()) make_dir(request.out_dir, "images");
+}
+
 Outcome run_train_report(const TrainRequest& request, std::FILE* out) {
   const NetworkConfig& config = request.config;
   validate(config);
+  prepare_train_outputs(request);  // fail before training, not after
   const fs::path results_path = results_file(request.out_dir);
-  std::fclose(open_append(request.out_dir, results_path));  // fail before training, not after
 
   const bool images = request.images && images_available();
   if (request.images && !images)

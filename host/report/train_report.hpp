@@ -22,6 +22,14 @@ struct TrainRequest {
   std::string program = "xor_reg_scratch";   // the JSON log's "target"
 };
 
+// --image-prefix is a file-name prefix, not a path: UsageError naming the flag for "", '/',
+// "." or "..", and control characters.
+void check_image_prefix(const std::string& prefix);
+
+// Creates out_dir/results (and out_dir/images with images) and the results file, so that an
+// unwritable --out is found before any training: UsageError naming --out.
+void prepare_train_outputs(const TrainRequest& request);
+
 // Runs and reports; returns the outcome. Throws UsageError for an unwritable out_dir.
 Outcome run_train_report(const TrainRequest& request, std::FILE* out);
 

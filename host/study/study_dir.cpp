@@ -39,18 +39,11 @@ bool is_empty_or_missing_dir(const std::string& path) {
   return empty;
 }
 
-void make_dir(const std::string& path) {
-  for (size_t pos = 1; pos <= path.size(); ++pos) {
-    if (pos != path.size() && path[pos] != '/') continue;
-    const std::string part = path.substr(0, pos);
-    if (::mkdir(part.c_str(), 0755) != 0 && errno != EEXIST)
-      throw UsageError(fmt::format("cannot create directory '{}': {}", part, std::strerror(errno)));
-  }
-}
+void make_dir(const std::string& path) { make_output_dir(path, "--out"); }
 
 int lock_study_dir(const std::string& dir) {
   const std::string path = dir + "/.lock";
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd < 0) throw UsageError(fmt::format("--out: cannot write '{}': {}", path, std::strerror(errno)));
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);
@@ -103,41 +96,20 @@ void save_study_state(const std::string& dir, const nlohmann::json& state) {
   write_file_atomically(dir + "/state.json", state.dump(1) + "\n");
 }
 
-AtomicStream::AtomicStream(const std::string& path)
-    : path_(path), tmp_(fmt::format("{}.tmp.{}", path, ::getpid())) {
-  f_ = std::fopen(tmp_.c_str(), "wb");
-  if (!f_) throw UsageError(fmt::format("cannot write '{}'", path));
-}
+AtomicStream::AtomicStream(const std::string& path) : file_(path) {}
 
-AtomicStream::~AtomicStream() {
-  if (f_) {
-    std::fclose(f_);
-    std::remove(tmp_.c_str());
-  }
-}
-
-void AtomicStream::write(const std::string& s) { std::fwrite(s.data(), 1, s.size(), f_); }
+void AtomicStream::write(const std::string& s) { file_.write(s); }
 
 void AtomicStream::append_file(const std::string& path) {
   std::FILE* in = std::fopen(path.c_str(), "rb");
   if (!in) throw UsageError(fmt::format("'{}' is missing; the study directory is damaged", path));
   char buf[1 << 16];
   size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, in)) > 0) std::fwrite(buf, 1, n, f_);
+  while ((n = std::fread(buf, 1, sizeof buf, in)) > 0) file_.write(buf, n);
   std::fclose(in);
 }
 
-void AtomicStream::commit() {
-  std::fflush(f_);
-  ::fsync(::fileno(f_));
-  const bool ok = std::ferror(f_) == 0;
-  std::fclose(f_);
-  f_ = nullptr;
-  if (!ok || std::rename(tmp_.c_str(), path_.c_str()) != 0) {
-    std::remove(tmp_.c_str());
-    throw UsageError(fmt::format("cannot write '{}'", path_));
-  }
-}
+void AtomicStream::commit() { file_.commit(); }
 
 nlohmann::json read_study_state(const std::string& dir, const std::string& flag) {
   std::string text;

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/outcome.hpp"
+#include "host/io/atomic_file.hpp"
 #include "host/study/study_spec.hpp"
 #include "host/study/study_stats.hpp"
 
@@ -39,12 +40,11 @@ nlohmann::json new_study_state(const StudySpec& spec, int shard_index, int shard
 void save_study_state(const std::string& dir, const nlohmann::json& state);
 
 // A file written as a stream of pieces (networks.csv: the header, then the chunks' CSV parts) to
-// "<path>.tmp.<pid>" and renamed over <path> by commit(); destroyed uncommitted, it leaves
-// nothing. UsageError naming the path when it cannot be written.
+// an exclusive temporary and renamed over <path> by commit() (host/io/atomic_file.hpp);
+// destroyed uncommitted, it leaves nothing. WriteError naming the path when it cannot be written.
 class AtomicStream {
  public:
   explicit AtomicStream(const std::string& path);
-  ~AtomicStream();
   AtomicStream(const AtomicStream&) = delete;
   AtomicStream& operator=(const AtomicStream&) = delete;
   void write(const std::string& s);
@@ -52,8 +52,7 @@ class AtomicStream {
   void commit();
 
  private:
-  std::string path_, tmp_;
-  std::FILE* f_ = nullptr;
+  AtomicFile file_;
 };
 
 // Reads DIR/state.json; UsageError "<flag>: 'DIR' is not a study directory ..." otherwise.
@@ -62,11 +61,11 @@ nlohmann::json read_study_state(const std::string& dir, const std::string& flag)
 StudySpec read_study_spec(const std::string& dir, const std::string& flag);
 bool path_exists(const std::string& path);
 bool is_empty_or_missing_dir(const std::string& path);
-void make_dir(const std::string& path);  // mkdir -p; UsageError when it fails
+void make_dir(const std::string& path);  // make_output_dir(path, "--out"): mkdir -p, never a symlink
 // Takes DIR/.lock (flock, released when the process ends, even killed); UsageError when another
 // process holds it. Returns the descriptor to keep open.
 int lock_study_dir(const std::string& dir);
-// Removes temporaries ("*.tmp.<pid>") left by a killed process in dir and its chunks/ and configs/.
+// Removes temporaries ("*.tmp.*") left by a killed process in dir and its chunks/ and configs/.
 void remove_stale_temporaries(const std::string& dir);
 
 // networks.csv: header and one row per network. Parameters fill param_0.. (4H+1 columns, blank

@@ -175,10 +175,7 @@ std::vector<std::string> write_study_plots(const StudyPlotsData& d, const std::s
   std::vector<std::string> written;
   auto write = [&](const plot::Chart& chart, const char* name) {
     const std::string path = dir + "/plots/" + name;
-    // A temporary name and a rename, like every study output.
-    const std::string tmp = path + ".tmp.png";
-    plot::write_chart_png(chart, tmp, 800, 450);
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot write " + path);
+    plot::write_chart_png(chart, path, 800, 450);  // an exclusive temporary and a rename, like every output
     written.push_back(path);
   };
   write(success_chart(d), "success_rate.png");

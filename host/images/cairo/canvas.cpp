@@ -5,6 +5,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "host/io/atomic_file.hpp"
+
 namespace xorseed::plot {
 
 Color palette_color(int i) {
@@ -64,20 +66,26 @@ cairo_surface_t* make_canvas(int width, int height) {
   return s;
 }
 
+namespace {
+cairo_status_t write_png_bytes(void* file, const unsigned char* data, unsigned int length) {
+  try {
+    static_cast<AtomicFile*>(file)->write(data, length);
+    return CAIRO_STATUS_SUCCESS;
+  } catch (const std::exception&) {
+    return CAIRO_STATUS_WRITE_ERROR;
+  }
+}
+}  // namespace
+
 void save_png(cairo_surface_t* surface, const std::string& path) {
   cairo_surface_flush(surface);
-  // Written beside the target and renamed, so a reader never sees half a file.
-  const std::string part = path + ".part";
-  const cairo_status_t status = cairo_surface_write_to_png(surface, part.c_str());
-  if (status != CAIRO_STATUS_SUCCESS) {
-    std::remove(part.c_str());
-    throw std::runtime_error("cannot write " + path + ": " + cairo_status_to_string(status));
-  }
-  if (std::rename(part.c_str(), path.c_str()) != 0) {
-    const std::string why = std::strerror(errno);
-    std::remove(part.c_str());
-    throw std::runtime_error("cannot write " + path + ": " + why);
-  }
+  // An exclusive temporary beside the target, renamed: a reader never sees half a file, and no
+  // link planted at either name is followed.
+  AtomicFile file(path);
+  const cairo_status_t status = cairo_surface_write_to_png_stream(surface, &write_png_bytes, &file);
+  if (status != CAIRO_STATUS_SUCCESS)
+    throw WriteError("cannot write '" + path + "': " + cairo_status_to_string(status));
+  file.commit();
 }
 
 }  // namespace xorseed::plot

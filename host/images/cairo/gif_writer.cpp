@@ -8,7 +8,10 @@
 #include <cstdio>
 #include <cstring>
 #include <cmath>
+#include <memory>
 #include <stdexcept>
+
+#include "host/io/atomic_file.hpp"
 
 namespace xorseed::plot {
 namespace {
@@ -28,8 +31,14 @@ struct BoxRange {
 
 int channel(int key, int c) { return (key >> (10 - 5 * c)) & 31; }
 
+// giflib's output callback: a short count makes giflib report a write error.
 int write_to_file(GifFileType* gif, const GifByteType* bytes, int length) {
-  return static_cast<int>(std::fwrite(bytes, 1, static_cast<size_t>(length), static_cast<FILE*>(gif->UserData)));
+  try {
+    static_cast<AtomicFile*>(gif->UserData)->write(bytes, static_cast<size_t>(length));
+    return length;
+  } catch (const std::exception&) {
+    return 0;
+  }
 }
 
 }  // namespace
@@ -106,15 +115,12 @@ GifWriter::GifWriter(const std::string& path, int width, int height, const std::
                      bool loop)
     : path_(path), width_(width), height_(height), delay_cs_(delay_cs) {
   if (palette.empty() || palette.size() > kTransparent) throw std::runtime_error("gif: palette needs 1..255 colours");
-  file_ = std::fopen(part_path().c_str(), "wb");
-  if (!file_) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+  file_ = std::make_unique<AtomicFile>(path);
   int error = 0;
-  gif_ = EGifOpen(file_, &write_to_file, &error);
+  gif_ = EGifOpen(file_.get(), &write_to_file, &error);
   if (!gif_) {
-    std::fclose(file_);
-    file_ = nullptr;
-    std::remove(part_path().c_str());
-    throw std::runtime_error("cannot write " + path + ": " + GifErrorString(error));
+    file_.reset();
+    throw WriteError("cannot write '" + path + "': " + GifErrorString(error));
   }
   try {
     write_header(palette, width, height, loop);
@@ -143,8 +149,6 @@ GifWriter::GifWriter(const std::string& path, int width, int height, const std::
 }
 
 GifWriter::~GifWriter() { close_quietly(); }
-
-std::string GifWriter::part_path() const { return path_ + ".part"; }
 
 void GifWriter::finish() {
   complete_ = true;
@@ -234,14 +238,9 @@ void GifWriter::close() {
   GifFileType* gif = gif_;
   gif_ = nullptr;
   const bool closed = EGifCloseFile(gif, &error) == GIF_OK;
-  const bool flushed = std::fclose(file_) == 0;
-  file_ = nullptr;
-  std::string why;
-  if (!closed) why = GifErrorString(error);
-  else if (!flushed) why = std::strerror(errno);
-  else if (complete_ && std::rename(part_path().c_str(), path_.c_str()) != 0) why = std::strerror(errno);
-  if (!complete_ || !why.empty()) std::remove(part_path().c_str());
-  if (!why.empty()) throw std::runtime_error("cannot write " + path_ + ": " + why);
+  std::unique_ptr<AtomicFile> file = std::move(file_);  // destroyed uncommitted: nothing left
+  if (!closed) throw WriteError("cannot write '" + path_ + "': " + GifErrorString(error));
+  if (complete_) file->commit();
 }
 
 }  // namespace xorseed::plot

@@ -4,11 +4,13 @@
 // (unchanged ones transparent), which keeps rotating-surface animations small.
 #pragma once
 #include <cstdint>
-#include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <cairo.h>
+
+#include "host/io/atomic_file.hpp"
 
 struct GifFileType;
 
@@ -34,8 +36,8 @@ class GifWriter {
 
   // Appends a frame (ARGB32 image of the writer's size), mapped to the nearest palette colours.
   void add_frame(cairo_surface_t* frame);
-  // Completes the file: written as <path>.part, renamed to <path> here. Throws on failure.
-  // A writer destroyed without finish() removes its .part file and leaves no <path>.
+  // Completes the file: written to an exclusive temporary (host/io/atomic_file.hpp), renamed to
+  // <path> here. Throws on failure. A writer destroyed without finish() leaves nothing.
   void finish();
 
  private:
@@ -43,10 +45,9 @@ class GifWriter {
   void check(int status, const char* what);
   void write_header(const std::vector<Rgb>& palette, int width, int height, bool loop);
   void close_quietly();
-  std::string part_path() const;
   bool complete_ = false;
   GifFileType* gif_ = nullptr;
-  std::FILE* file_ = nullptr;
+  std::unique_ptr<AtomicFile> file_;
   std::string path_;
   int width_, height_, delay_cs_;
   int frames_ = 0;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "kernels/network_init.hpp"
+#include "host/io/atomic_file.hpp"
 #include "host/images/surface_images.hpp"
 #include "host/images/cairo/chart.hpp"
 
@@ -55,9 +56,7 @@ std::vector<std::string> write_train_images(const TrainImageRequest& request) {
     if (layer.mean.size() < steps * layer.neurons || layer.variance.size() < steps * layer.neurons)
       throw std::invalid_argument("write_train_images: the trace's layer records are incomplete");
 
-  std::error_code ec;
-  std::filesystem::create_directories(request.dir.empty() ? "." : request.dir, ec);
-  if (ec) throw std::runtime_error("cannot create the directory " + request.dir + ": " + ec.message());
+  make_output_dir(request.dir.empty() ? "." : request.dir);
   const std::string base = (std::filesystem::path(request.dir.empty() ? "." : request.dir) / request.prefix).string();
 
   std::vector<double> iterations(steps);
