@@ -110,8 +110,8 @@ std::vector<NetworkAxis> make_table() {
                                  kMaxBatch))
           .field<&NetworkConfig::batch_size>(),
       Row("max_epoch", "--max-epoch", "-n")
-          .integers(1, std::numeric_limits<int>::max(), "the iteration count must be >= 1")
-          .help("N", "most iterations (the seed calls them epochs), >= 1")
+          .integers(1, kMaxIterations, fmt::format("the iteration count must be 1..{}", kMaxIterations))
+          .help("N", fmt::format("most iterations (the seed calls them epochs), 1..{}", kMaxIterations))
           .field<&NetworkConfig::max_iterations>(),
       Row("stop_loss", "--stop-loss")
           .reals_from(0, "it must be finite and >= 0 (0 disables)")
@@ -150,7 +150,7 @@ AxisValue parse_axis_value(const NetworkAxis& axis, const std::string& name, con
     case AxisKind::name:
       for (size_t k = 0; k < axis.names.size(); ++k)
         if (text == axis.names[k]) return static_cast<AxisValue>(k);
-      throw UsageError(fmt::format("{}: '{}' is not one of {}", name, text, joined(axis.names)));
+      throw UsageError(fmt::format("{}: '{}' is not one of {}", name, excerpt(text), joined(axis.names)));
     case AxisKind::integer: return integer_axis_value(name, parse_int64(name, text));
     case AxisKind::real: break;
   }

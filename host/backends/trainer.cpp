@@ -27,20 +27,20 @@ const char* math_mode_name(MathMode m) { return m == MathMode::fast ? "fast" : "
 Backend parse_backend(const std::string& flag, const std::string& text) {
   for (Backend b : {Backend::automatic, Backend::cuda, Backend::cuda_blas, Backend::cpu, Backend::reference})
     if (text == backend_name(b)) return b;
-  throw UsageError(fmt::format("{}: '{}' is not one of auto, cuda, cuda-blas, cpu, reference", flag, text));
+  throw UsageError(fmt::format("{}: '{}' is not one of auto, cuda, cuda-blas, cpu, reference", flag, excerpt(text)));
 }
 
 Precision parse_precision(const std::string& flag, const std::string& text) {
   if (text == "float") return Precision::f32;
   if (text == "double") return Precision::f64;
-  throw UsageError(fmt::format("{}: '{}' is not one of float, double", flag, text));
+  throw UsageError(fmt::format("{}: '{}' is not one of float, double", flag, excerpt(text)));
 }
 
 std::optional<MathMode> parse_math_choice(const std::string& flag, const std::string& text) {
   if (text == "auto") return std::nullopt;
   if (text == "precise") return MathMode::precise;
   if (text == "fast") return MathMode::fast;
-  throw UsageError(fmt::format("{}: '{}' is not one of auto, fast, precise", flag, text));
+  throw UsageError(fmt::format("{}: '{}' is not one of auto, fast, precise", flag, excerpt(text)));
 }
 
 void require_compiled_width(Backend backend, int hidden) {

@@ -10,6 +10,7 @@
 #include "host/regression/regression.hpp"
 #include "host/images/surface_images.hpp"
 #include "host/images/train_images.hpp"
+#include "core/number_parse.hpp"
 #include "core/usage_error.hpp"
 #include "host/cli/commands.hpp"
 #ifdef XORSEED_HAVE_CUDA
@@ -23,6 +24,7 @@ struct RegressArgs {
   RegressionSpec spec;
   std::string out = ".";
   std::string device = "auto";
+  std::string seed = "0";  // text, read by parse_uint64: -1 or 2^64 is an error, not a wrap or a clamp
   bool no_images = false;
 };
 
@@ -103,14 +105,17 @@ void add_regress_command(CLI::App& app) {
   cmd->add_option("--samples", args->spec.samples, "points per dataset, drawn from U[0,1)^2")->capture_default_str();
   cmd->add_option("--noise", args->spec.noise, "standard deviation of Gaussian noise added to the target")
       ->capture_default_str();
-  cmd->add_option("--seed", args->spec.seed, "seed of the Philox streams")->capture_default_str();
+  cmd->add_option("--seed", args->seed, "seed of the Philox streams (decimal or 0x hexadecimal)")->capture_default_str();
   cmd->add_option("--datasets", args->spec.datasets, "independent datasets to fit; reports each coefficient's spread")
       ->capture_default_str();
   cmd->add_option("--out", args->out, "output directory; the GIF goes to <out>/images/xor_reg1.gif")
       ->capture_default_str();
   cmd->add_option("--device", args->device, "auto, cpu or cuda (cuBLAS batched QR)")->capture_default_str();
   cmd->add_flag("--no-images", args->no_images, "skip the surface GIF");
-  cmd->callback([args] { run_regress(*args); });
+  cmd->callback([args] {
+    args->spec.seed = parse_uint64("--seed", args->seed);
+    run_regress(*args);
+  });
 }
 
 }  // namespace xorseed::cli
