@@ -155,8 +155,8 @@ std::vector<NetworkAxis> make_table() {
                                  kMaxBatch))
           .field<&NetworkConfig::batch_size>(),
       Row("max_epoch", "--max-epoch", "-n")
-          .integers(1, std::numeric_limits<int>::max(), "the iteration count must be >= 1")
-          .help("N", "most iterations (the seed calls them epochs), >= 1")
+          .integers(1, kMaxIterations, fmt::format("the iteration count must be 1..{}", kMaxIterations))
+          .help("N", fmt::format("most iterations (the seed calls them epochs), 1..{}", kMaxIterations))
           .field<&NetworkConfig::max_iterations>(),
       Row("stop_loss", "--stop-loss")
           .reals_from(0, "it must be finite and >= 0 (0 disables)")

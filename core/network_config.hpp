@@ -30,6 +30,7 @@ inline constexpr const char* kInitNames[] = {"uniform",   "normal",    "xavier-u
 
 constexpr int kMaxHidden = 16;        // the widest hidden layer H any backend trains
 constexpr int kMaxBatch = 64;         // the largest random mini-batch (B != 4)
+constexpr int kMaxIterations = 1000000;  // one rule for train and study: a full train trace is ~100-400 B an iteration
 constexpr double kLeakySlope = 0.01;  // the seed's ReLU is leaky: x > 0 ? x : 0.01 x
 constexpr double kNoInitCosine = std::numeric_limits<double>::quiet_NaN();  // --init-cosine none
 

@@ -22,11 +22,11 @@ bool has_space(const std::string& text) {
 bool read_whole(const std::string& text, const char* end) { return end == text.c_str() + text.size(); }
 
 [[noreturn]] void not_a_number(const std::string& flag, const std::string& text) {
-  throw UsageError(fmt::format("{}: '{}' is not a number", flag, text));
+  throw UsageError(fmt::format("{}: '{}' is not a number", flag, excerpt(text)));
 }
 
 [[noreturn]] void not_an_integer(const std::string& flag, const std::string& text) {
-  throw UsageError(fmt::format("{}: '{}' is not an integer", flag, text));
+  throw UsageError(fmt::format("{}: '{}' is not an integer", flag, excerpt(text)));
 }
 
 // A decimal integer; false when it does not fit in 64 bits.
@@ -49,39 +49,39 @@ double parse_double(const std::string& flag, const std::string& text) {
   const double value = std::strtod(text.c_str(), &end);
   if (!read_whole(text, end)) not_a_number(flag, text);
   if (errno == ERANGE && std::isinf(value))
-    throw UsageError(fmt::format("{}: '{}' is out of range for a double", flag, text));
+    throw UsageError(fmt::format("{}: '{}' is out of range for a double", flag, excerpt(text)));
   return value;
 }
 
 double parse_finite_double(const std::string& flag, const std::string& text) {
   const double value = parse_double(flag, text);
-  if (!std::isfinite(value)) throw UsageError(fmt::format("{}: '{}' is not a finite number", flag, text));
+  if (!std::isfinite(value)) throw UsageError(fmt::format("{}: '{}' is not a finite number", flag, excerpt(text)));
   return value;
 }
 
 double parse_positive_double(const std::string& flag, const std::string& text) {
   const double value = parse_double(flag, text);
   if (!(std::isfinite(value) && value > 0))
-    throw UsageError(fmt::format("{}: '{}' is not allowed; it must be finite and > 0", flag, text));
+    throw UsageError(fmt::format("{}: '{}' is not allowed; it must be finite and > 0", flag, excerpt(text)));
   return value;
 }
 
 int64_t parse_int64(const std::string& flag, const std::string& text) {
   int64_t value = 0;
-  if (!read_int64(flag, text, value)) throw UsageError(fmt::format("{}: '{}' is out of range", flag, text));
+  if (!read_int64(flag, text, value)) throw UsageError(fmt::format("{}: '{}' is out of range", flag, excerpt(text)));
   return value;
 }
 
 int parse_int(const std::string& flag, const std::string& text, int min, int max) {
   int64_t value = 0;
   if (!read_int64(flag, text, value) || value < min || value > max)
-    throw UsageError(fmt::format("{}: '{}' is out of range; allowed {}..{}", flag, text, min, max));
+    throw UsageError(fmt::format("{}: '{}' is out of range; allowed {}..{}", flag, excerpt(text), min, max));
   return static_cast<int>(value);
 }
 
 uint64_t parse_uint64(const std::string& flag, const std::string& text, uint64_t max) {
   const auto out_of_range = [&] {
-    return UsageError(fmt::format("{}: '{}' is out of range; allowed 0..{}", flag, text, max));
+    return UsageError(fmt::format("{}: '{}' is out of range; allowed 0..{}", flag, excerpt(text), max));
   };
   if (!text.empty() && text[0] == '-') {
     int64_t ignored = 0;

@@ -17,6 +17,8 @@ class ReferenceTrainer final : public Trainer {
   void check_supported(const BatchSpec& spec) const override {
     if (spec.precision != Precision::f64)
       throw UsageError("--precision: 'float' is not available on --device reference; it computes in double");
+    if (spec.math == MathMode::fast)
+      throw UsageError("--math: 'fast' is not available on --device reference; it computes with precise math");
   }
 
   uint64_t chunk_size(const BatchSpec&) const override { return 1024; }

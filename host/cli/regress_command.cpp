@@ -31,6 +31,7 @@ struct RegressArgs {
   RegressionSpec spec;
   std::string out = ".";
   std::string device = "auto";
+  std::string seed = "0";  // text, read by parse_uint64: -1 or 2^64 is an error, not a wrap or a clamp
   bool no_images = false;
 };
 
@@ -124,7 +125,10 @@ void add_regress_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--device", args->device, "auto, cpu or cuda (cuBLAS batched QR)")->capture_default_str();
   cmd->add_flag("--no-images", args->no_images, "skip the surface GIF");
-  cmd->callback([args] { run_regress(*args); });
+  cmd->callback([args] {
+    args->spec.seed = parse_uint64("--seed", args->seed);
+    run_regress(*args);
+  });
 }
 
 }  // namespace xorseed::cli

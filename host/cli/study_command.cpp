@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/network_axes.hpp"
+#include "core/number_parse.hpp"
 #include "core/usage_error.hpp"
 #include "host/io/atomic_file.hpp"
 #include "host/study/study_runner.hpp"
@@ -46,8 +47,9 @@ struct StudyArgs {
   bool per_network = false;
   CLI::Option* per_network_opt = nullptr;
   CLI::Option* shard_opt = nullptr;
-  std::string spec_file, device, out = "study-out", shard = "1/1", csv;
-  uint64_t chunk_size = 0;
+  std::string spec_file, device, out = "study-out", shard = "1/1", csv, chunk_size;
+  CLI::Option* chunk_size_opt = nullptr;
+  CLI::Option* device_opt = nullptr;
   bool resume = false, no_images = false;
 };
 
@@ -100,10 +102,17 @@ void run(const StudyArgs& a) {
   opt.resume = a.resume;
   opt.spec_given = !a.spec_file.empty() || per_network_given || !given.empty();
   opt.device = a.device;
-  if (!a.device.empty()) parse_backend("--device", a.device);
+  if (a.device_opt->count() > 0) parse_backend("--device", a.device);  // '' too: no silent default
   parse_shard(a.shard, opt.shard_index, opt.shard_count);
   opt.shard_given = a.shard_opt->count() > 0;
-  opt.max_chunk = a.chunk_size;
+  for (const Given& g : given) opt.given[g.key] = g.flag;
+  if (per_network_given) opt.given["per_network"] = "--per-network";
+  if (!a.spec_file.empty())
+    for (const auto& [key, value] : spec_to_json(spec).items())
+      opt.given[key] = fmt::format("--spec: '{}' key '{}'", a.spec_file, key);
+  if (a.chunk_size_opt->count() > 0) opt.max_chunk = parse_uint64("--chunk-size", a.chunk_size);
+  if (a.chunk_size_opt->count() > 0 && opt.max_chunk == 0)
+    throw UsageError("--chunk-size: '0' is not allowed; it must be >= 1");
   opt.images = !a.no_images;
   if (!a.csv.empty()) {
     const std::filesystem::path parent = std::filesystem::path(a.csv).parent_path();
@@ -136,13 +145,15 @@ void add_study_command(CLI::App& app) {
   cmd->add_option("--csv", args->csv, "write the per-network rows to FILE instead of DIR/networks.csv (implies --per-network)")
       ->type_name("FILE");
   cmd->add_option("--spec", args->spec_file, "read the study from a JSON spec (e.g. a previous DIR/spec.json)")->type_name("FILE");
-  cmd->add_option("--device", args->device, "auto, cuda, cuda-blas, cpu, reference (default: the spec's, auto)")->type_name("NAME");
+  args->device_opt = cmd->add_option("--device", args->device, "auto, cuda, cuda-blas, cpu, reference (default: the spec's, auto)")->type_name("NAME");
   cmd->add_option("--out", args->out, "output directory (default study-out)")->type_name("DIR");
   args->shard_opt = cmd->add_option("--shard", args->shard, "run shard i of n (1-based): a contiguous block of every configuration's networks")
       ->type_name("i/n");
   cmd->add_flag("--resume", args->resume, "continue the study in --out where it stopped");
   cmd->add_flag("--no-images", args->no_images, "do not draw DIR/plots/*.png");
-  cmd->add_option("--chunk-size", args->chunk_size, "at most this many networks per chunk (default: the backend's)")->type_name("N");
+  args->chunk_size_opt =
+      cmd->add_option("--chunk-size", args->chunk_size, "at most this many networks per chunk, >= 1 (default: the backend's)")
+          ->type_name("N");
   cmd->callback([args] { run(*args); });
 }
 

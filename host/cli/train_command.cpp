@@ -20,8 +20,6 @@ namespace xorseed::cli {
 
 namespace {
 
-constexpr int kMaxTracedIterations = 1000000;
-
 // The flags as given; the network's defaults are NetworkConfig's (the seed document's).
 struct TrainFlags {
   AxisFlags network_flags;
@@ -39,10 +37,6 @@ LogFormat parse_log_format(const std::string& flag, const std::string& text) {
 TrainRequest to_request(const TrainFlags& f) {
   TrainRequest r;
   r.config = config_from_axis_flags(f.network_flags);
-  // The full trace costs ~100-400 bytes an iteration; studies without a trace go further.
-  if (r.config.max_iterations > kMaxTracedIterations)
-    throw UsageError(fmt::format("--max-epoch: '{}' is out of range; allowed 1..{}", r.config.max_iterations,
-                                 kMaxTracedIterations));
   r.id.seed = parse_uint64("--seed", f.seed);
   r.id.config_id = static_cast<uint32_t>(parse_uint64("--config-id", f.config_id, UINT32_MAX));
   r.id.network = parse_uint64("--network", f.network);

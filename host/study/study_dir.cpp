@@ -21,6 +21,7 @@
 
 #include "host/io/atomic_file.hpp"
 #include "core/usage_error.hpp"
+#include "host/study/study_json.hpp"
 
 namespace xorseed {
 
@@ -41,15 +42,40 @@ bool is_empty_or_missing_dir(const std::string& path) {
 
 void make_dir(const std::string& path) { make_output_dir(path, "--out"); }
 
-int lock_study_dir(const std::string& dir) {
-  const std::string path = dir + "/.lock";
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-  if (fd < 0) throw UsageError(fmt::format("--out: cannot write '{}': {}", path, std::strerror(errno)));
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+int lock_study_dir(const std::string& dir, bool exclusive, const std::string& flag) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) throw UsageError(fmt::format("{}: cannot open '{}': {}", flag, dir, std::strerror(errno)));
+  if (::flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {
     ::close(fd);
-    throw UsageError(fmt::format("--out: '{}' is in use by another xorseed study", dir));
+    throw UsageError(fmt::format("{}: '{}' is in use by another xorseed study", flag, dir));
   }
   return fd;
+}
+
+bool is_unstarted_study_dir(const std::string& dir) {
+  if (path_exists(dir + "/state.json")) return false;
+  const auto only_temporaries = [](const std::string& d) {
+    DIR* h = ::opendir(d.c_str());
+    if (!h) return false;
+    bool ok = true;
+    while (const dirent* e = ::readdir(h))
+      if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0 && !std::strstr(e->d_name, ".tmp."))
+        ok = false;
+    ::closedir(h);
+    return ok;
+  };
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return false;
+  bool unstarted = true, any = false;
+  while (const dirent* e = ::readdir(d)) {
+    const std::string name = e->d_name;
+    if (name == "." || name == "..") continue;
+    any = true;
+    if (name == "chunks" || name == "configs") unstarted = unstarted && only_temporaries(dir + "/" + name);
+    else if (name != "spec.json" && name != ".lock" && name.find(".tmp.") == std::string::npos) unstarted = false;
+  }
+  ::closedir(d);
+  return unstarted && any;
 }
 
 void remove_stale_temporaries(const std::string& dir) {
@@ -72,11 +98,11 @@ std::string config_file(const std::string& dir, uint32_t id) { return fmt::forma
 
 nlohmann::json read_study_json(const std::string& path) {
   std::string text;
-  if (!read_file(path, text)) throw UsageError(fmt::format("'{}' is missing; the study directory is damaged", path));
+  if (!read_file(path, text)) throw UsageError(fmt::format("{}: is missing; the study directory is damaged", path));
   try {
-    return nlohmann::json::parse(text);
-  } catch (const std::exception&) {
-    throw UsageError(fmt::format("'{}' is not valid JSON; the study directory is damaged", path));
+    return parse_json_bounded(text, kStudyJsonDepth, path);
+  } catch (const UsageError& e) {
+    throw UsageError(fmt::format("{}; the study directory is damaged", e.what()));
   }
 }
 
@@ -93,7 +119,7 @@ nlohmann::json new_study_state(const StudySpec& spec, int shard_index, int shard
 }
 
 void save_study_state(const std::string& dir, const nlohmann::json& state) {
-  write_file_atomically(dir + "/state.json", state.dump(1) + "\n");
+  write_file_atomically(dir + "/state.json", sealed(state).dump(1) + "\n");
 }
 
 AtomicStream::AtomicStream(const std::string& path) : file_(path) {}
@@ -115,27 +141,42 @@ nlohmann::json read_study_state(const std::string& dir, const std::string& flag)
   std::string text;
   if (!read_file(dir + "/state.json", text))
     throw UsageError(fmt::format("{}: '{}' is not a study directory (no state.json)", flag, dir));
+  const std::string path = dir + "/state.json";
+  nlohmann::json j;
   try {
-    nlohmann::json j = nlohmann::json::parse(text);
-    if (j.value("format", "") != kStudyStateFormat) throw std::runtime_error("format");
-    return j;
-  } catch (const std::exception&) {
-    throw UsageError(fmt::format("{}: '{}' is not a study directory (unreadable state.json)", flag, dir));
+    j = parse_json_bounded(text, kStudyJsonDepth, path);
+  } catch (const UsageError& e) {
+    throw UsageError(fmt::format("{}: '{}' is not a study directory (unreadable state.json: {})", flag, dir, e.what()));
   }
+  const std::string format =
+      j.is_object() && j.contains("format") && j.at("format").is_string() ? j.at("format").get<std::string>() : "";
+  if (format == kOldStudyStateFormat)
+    throw UsageError(fmt::format("{}: is of format {} (an earlier xorseed, without checksums); this version resumes "
+                                 "and merges only {}: rerun the study (xorseed study --spec {}/spec.json --out NEW)",
+                                 path, format, kStudyStateFormat, dir));
+  if (format != kStudyStateFormat)
+    throw UsageError(fmt::format("{}: '{}' is not a study directory (state.json is not of format {})", flag, dir,
+                                 kStudyStateFormat));
+  if (!seal_matches(j))
+    throw UsageError(fmt::format("{}: its checksum does not match its content (edited or damaged after it was "
+                                 "written)",
+                                 path));
+  for (const char* key : {"spec", "shard", "complete"})
+    if (!j.contains(key)) throw UsageError(fmt::format("{}: '{}' is missing", path, key));
+  return j;
 }
 
 StudySpec read_study_spec(const std::string& dir, const std::string& flag) {
-  read_study_state(dir, flag);
+  const nlohmann::json state = read_study_state(dir, flag);
   std::string text;
   if (!read_file(dir + "/spec.json", text))
     throw UsageError(fmt::format("{}: '{}' is not a study directory (no spec.json)", flag, dir));
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text);
-  } catch (const std::exception&) {
-    throw UsageError(fmt::format("{}: '{}/spec.json' is not valid JSON", flag, dir));
-  }
-  return spec_from_json(j, dir + "/spec.json");
+  const nlohmann::json j = parse_json_bounded(text, kSpecJsonDepth, dir + "/spec.json");
+  StudySpec spec = spec_from_json(j, dir + "/spec.json");
+  if (spec_to_json(spec) != normalized_spec_json(state.at("spec"), dir + "/state.json"))
+    throw UsageError(fmt::format("{}/spec.json: differs from the spec the study started with (state.json's 'spec')",
+                                 dir));
+  return spec;
 }
 
 int max_hidden(const StudySpec& spec) {

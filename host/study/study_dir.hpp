@@ -25,18 +25,21 @@
 
 namespace xorseed {
 
-constexpr const char* kStudyStateFormat = "xorseed-study-state/1";
+// /2: every file sealed with a checksum and its range (host/study/study_verify.hpp). A directory
+// of /1 (an earlier xorseed) is refused with a message naming the format.
+constexpr const char* kStudyStateFormat = "xorseed-study-state/2";
+constexpr const char* kOldStudyStateFormat = "xorseed-study-state/1";
 
 // The paths of the layout above: chunks/cK-S.<ext> (ext "json" or "csv") and configs/cK.json.
 std::string chunk_file(const std::string& dir, uint32_t config_id, uint64_t seq, const char* ext);
 std::string config_file(const std::string& dir, uint32_t config_id);
 
-// A JSON file of a study directory; UsageError "'<path>' is missing" or "is not valid JSON"
-// ("; the study directory is damaged").
+// A JSON file of a study directory (bounded nesting, no duplicate key); UsageError
+// "<path>: is missing" or "is not valid JSON" ("; the study directory is damaged").
 nlohmann::json read_study_json(const std::string& path);
 // state.json of a study that has not started: shard i of n, nothing done.
 nlohmann::json new_study_state(const StudySpec& spec, int shard_index, int shard_count);
-// Writes DIR/state.json atomically.
+// Writes DIR/state.json atomically, sealed with its checksum.
 void save_study_state(const std::string& dir, const nlohmann::json& state);
 
 // A file written as a stream of pieces (networks.csv: the header, then the chunks' CSV parts) to
@@ -55,17 +58,24 @@ class AtomicStream {
   AtomicFile file_;
 };
 
-// Reads DIR/state.json; UsageError "<flag>: 'DIR' is not a study directory ..." otherwise.
+// Reads DIR/state.json and checks its format and checksum; UsageError "<flag>: 'DIR' is not a
+// study directory ..." when it is missing or unreadable, "DIR/state.json: ..." when it is of an
+// earlier xorseed or edited.
 nlohmann::json read_study_state(const std::string& dir, const std::string& flag);
-// Reads DIR/spec.json of a study directory.
+// Reads DIR/spec.json of a study directory; it must equal state.json's spec.
 StudySpec read_study_spec(const std::string& dir, const std::string& flag);
 bool path_exists(const std::string& path);
 bool is_empty_or_missing_dir(const std::string& path);
 void make_dir(const std::string& path);  // make_output_dir(path, "--out"): mkdir -p, never a symlink
-// Takes DIR/.lock (flock, released when the process ends, even killed); UsageError when another
-// process holds it. Returns the descriptor to keep open.
-int lock_study_dir(const std::string& dir);
-// Removes temporaries ("*.tmp.*") left by a killed process in dir and its chunks/ and configs/.
+// Locks the directory itself (flock on its descriptor, released when the process ends, even
+// killed; no file whose deletion could let a second writer in): exclusive for a study that
+// writes, shared for a merge that reads it. UsageError when another process holds it.
+// Returns the descriptor to keep open.
+int lock_study_dir(const std::string& dir, bool exclusive, const std::string& flag);
+// A directory a study was stopped in before it started: no state.json, and nothing but what the
+// start writes first (chunks/ and configs/ empty, spec.json, temporaries, an old .lock).
+bool is_unstarted_study_dir(const std::string& dir);
+// Removes temporaries ("*.tmp.<pid>") left by a killed process in dir and its chunks/ and configs/.
 void remove_stale_temporaries(const std::string& dir);
 
 // networks.csv: header and one row per network. Parameters fill param_0.. (4H+1 columns, blank

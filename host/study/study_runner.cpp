@@ -10,17 +10,21 @@
 #include <memory>
 #include <utility>
 
+#include <csignal>
+
 #include <unistd.h>
 
 #include <fmt/format.h>
 
 #include "host/io/atomic_file.hpp"
 #include "host/study/study_dir.hpp"
+#include "host/study/study_json.hpp"
 #include "host/study/study_loss_bands.hpp"
 #include "host/study/study_plots.hpp"
 #include "host/study/study_progress.hpp"
 #include "host/study/study_reduce.hpp"
 #include "host/study/study_summary.hpp"
+#include "host/study/study_verify.hpp"
 #include "host/backends/trainer.hpp"
 #include "core/usage_error.hpp"
 
@@ -32,17 +36,61 @@ namespace {
 std::string first_difference(const nlohmann::json& a, const nlohmann::json& b) {
   for (const auto& [key, value] : a.items())
     if (!b.contains(key) || b.at(key) != value)
-      return fmt::format("{}: {} vs {}", key, value.dump(), b.contains(key) ? b.at(key).dump() : "absent");
+      return fmt::format("{}: {} vs {}", key, json_excerpt(value), b.contains(key) ? json_excerpt(b.at(key)) : "absent");
   for (const auto& [key, value] : b.items())
-    if (!a.contains(key)) return fmt::format("{}: absent vs {}", key, value.dump());
+    if (!a.contains(key)) return fmt::format("{}: absent vs {}", key, json_excerpt(value));
   return "no key differs";
 }
 
-// One study directory's contribution to a summary: its directory and its state.
+// One study directory's contribution to a summary: its directory, its state and the networks
+// [begin, end) of every configuration that it holds.
 struct Part {
   std::string dir;
   nlohmann::json state;
+  uint64_t begin = 0, end = 0;
 };
+
+// The flag of a spec key: an axis's own, else "--" + the key with dashes (seeds -> --seeds).
+std::string flag_of_key(const std::string& key) {
+  if (const NetworkAxis* axis = find_network_axis(key)) return axis->flag;
+  std::string f = "--" + key;
+  for (char& c : f)
+    if (c == '_') c = '-';
+  return f;
+}
+
+// A spec value for a message: a string as itself, anything else as compact JSON (cut to ~60 characters).
+std::string plain(const nlohmann::json& v) { return v.is_string() ? excerpt(v.get<std::string>()) : json_excerpt(v); }
+
+// A path as a shell word: quoted unless it is plain.
+std::string shell_word(const std::string& s) {
+  if (!s.empty() && s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-+=") ==
+                        std::string::npos)
+    return s;
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// SIGINT / SIGTERM: the handler only records the signal (and says so); the chunk loop stops at the
+// next saved chunk. SA_RESETHAND: a second signal stops at once (a chunk in flight is dropped).
+volatile std::sig_atomic_t g_stop_signal = 0;
+
+extern "C" void on_stop_signal(int sig) {
+  g_stop_signal = sig;
+  static const char msg[] = "\nxorseed: stopping after the chunk in flight (signal again to stop at once)\n";
+  const ssize_t ignored = ::write(2, msg, sizeof msg - 1);
+  (void)ignored;
+}
+
+void handle_stop_signals(bool on) {
+  struct sigaction sa {};
+  sa.sa_handler = on ? on_stop_signal : SIG_DFL;
+  sa.sa_flags = on ? SA_RESETHAND | SA_RESTART : 0;
+  sigemptyset(&sa.sa_mask);
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+}
 
 // Builds the summary (and networks.csv) of a study from its parts, in shard order, and
 // writes them into out_dir. Statistics always come from the chunk files: one code path for a
@@ -55,20 +103,24 @@ void assemble(const StudySpec& spec, const std::vector<Part>& parts, const std::
   summary.stats.resize(grid.size());
   summary.bands.resize(grid.size());
   summary.run = run;
+  std::vector<std::vector<nlohmann::json>> configs(grid.size());  // [id][part], verified
   for (uint32_t id = 0; id < grid.size(); ++id) {
-    for (const Part& p : parts) {
-      const nlohmann::json c = read_study_json(config_file(p.dir, id));
+    for (size_t k = 0; k < parts.size(); ++k) {
+      const Part& p = parts[k];
+      configs[id].push_back(verify_config(p.dir, spec, grid, id, p.begin, p.end, /*with_csv=*/false));
+      const nlohmann::json& c = configs[id].back();
       summary.stats[id].merge(ConfigStats::from_json(c.at("stats")));
-      if (!c.at("trace").is_null()) summary.bands[id] = LossBands::from_json(c.at("trace"));
+      // The loss bands are the first traced networks of the whole range: the first part's.
+      if (k == 0 && !c.at("trace").is_null()) summary.bands[id] = LossBands::from_json(c.at("trace"));
     }
   }
   if (spec.per_network) {
     AtomicStream csv(csv_path);
     csv.write(networks_csv_header(max_hidden(spec)));
     for (uint32_t id = 0; id < grid.size(); ++id)
-      for (const Part& p : parts) {
-        const uint64_t parts_n = read_study_json(config_file(p.dir, id)).at("csv_parts").get<uint64_t>();
-        for (uint64_t k = 0; k < parts_n; ++k) csv.append_file(chunk_file(p.dir, id, k, "csv"));
+      for (size_t k = 0; k < parts.size(); ++k) {
+        const size_t parts_n = configs[id][k].at("csv_parts").size();
+        for (size_t c = 0; c < parts_n; ++c) csv.append_file(chunk_file(parts[k].dir, id, c, "csv"));
       }
     csv.commit();
   }
@@ -101,6 +153,7 @@ struct ResolvedStudy {
   std::unique_ptr<Trainer> trainer;
   std::string note;     // why this backend
   bool math_auto = false;
+  bool restart = false; // the directory was stopped before its study started: start it again
   NetworkRange range;   // this shard's networks of every configuration
 
   const std::string& dir() const { return opt.out_dir; }
@@ -128,7 +181,18 @@ ResolvedStudy resolve_study(StudySpec spec, const StudyRunOptions& options) {
   if (dir.empty()) throw UsageError("--out: '' is not allowed; name a directory");
   nlohmann::json state;  // --resume: the directory's, as read before the lock
   const bool has_state = path_exists(dir + "/state.json");
-  if (opt.resume) {
+  r.restart = is_unstarted_study_dir(dir);
+  if (opt.resume && r.restart) {
+    // Stopped while spec.json was written, before state.json: nothing ran; start it again.
+    if (!opt.spec_given) {
+      if (!path_exists(dir + "/spec.json"))
+        throw UsageError(fmt::format("--resume: '{}' was stopped before its study started and holds no spec.json; "
+                                     "rerun the study into it without --resume",
+                                     dir));
+      spec = read_spec_file(dir + "/spec.json");
+    }
+    opt.resume = false;
+  } else if (opt.resume) {
     state = read_study_state(dir, "--resume");
     if (state.contains("merged_from"))
       throw UsageError(fmt::format("--resume: '{}' holds merged shards; there is nothing to resume", dir));
@@ -141,20 +205,32 @@ ResolvedStudy resolve_study(StudySpec spec, const StudyRunOptions& options) {
     throw UsageError(fmt::format("--out: '{}' already holds a study; pass --resume to continue it or choose "
                                  "another directory",
                                  dir));
-  } else if (!is_empty_or_missing_dir(dir)) {
+  } else if (!r.restart && !is_empty_or_missing_dir(dir)) {
     throw UsageError(fmt::format("--out: '{}' exists, is not empty and is not a study directory", dir));
   }
-  if (!opt.device.empty()) spec.device = opt.device;
-  if (!opt.csv_file.empty()) spec.per_network = true;
+  if (!opt.device.empty()) spec.device = opt.device, opt.given["device"] = "--device";
+  if (!opt.csv_file.empty()) spec.per_network = true, opt.given.emplace("per_network", "--csv");
   r.trainer = make_trainer(parse_backend("--device", spec.device), r.note);
   r.math_auto = !spec.math;
   if (r.math_auto) spec.math = r.trainer->default_math(spec.precision);
   const StudyGrid grid(spec);
   if (opt.resume) {
-    if (normalized_spec_json(state.at("spec"), dir + "/state.json") != spec_to_json(spec))
-      throw UsageError(fmt::format("--resume: the spec differs from the one of the study in '{}' ({}; see its "
-                                   "spec.json); rerun with --spec {}/spec.json or use another --out",
-                                   dir, first_difference(spec_to_json(spec), normalized_spec_json(state.at("spec"), dir + "/state.json")), dir));
+    const nlohmann::json ours = spec_to_json(spec), theirs = normalized_spec_json(state.at("spec"), dir + "/state.json");
+    if (ours != theirs) {
+      // Name a flag the user gave whose value differs; else the first key the given ones left at a default.
+      for (const auto& [key, how] : opt.given)
+        if (ours.contains(key) && (!theirs.contains(key) || theirs.at(key) != ours.at(key)))
+          throw UsageError(fmt::format("{}: '{}' differs from the study in '{}' ({}); --resume continues a study "
+                                       "with its own spec: drop the flag or use another --out",
+                                       how, plain(ours.at(key)), dir, theirs.contains(key) ? plain(theirs.at(key)) : "absent"));
+      const std::string diff = first_difference(theirs, ours);
+      const std::string key = diff.substr(0, diff.find(':'));
+      throw UsageError(fmt::format("--resume: the study in '{}' has {} {} where the flags given leave {}; give "
+                                   "--resume no spec flags (the study's own are used) or all of them ({}; see its "
+                                   "spec.json)",
+                                   dir, flag_of_key(key), theirs.contains(key) ? plain(theirs.at(key)) : "absent",
+                                   ours.contains(key) ? plain(ours.at(key)) : "none", diff));
+    }
     const auto& sh = state.at("shard");
     if (sh.at("index").get<int>() != opt.shard_index || sh.at("count").get<int>() != opt.shard_count)
       throw UsageError(fmt::format("--shard: '{}/{}' differs from the study's shard {}/{} in '{}'", opt.shard_index,
@@ -172,19 +248,25 @@ ResolvedStudy resolve_study(StudySpec spec, const StudyRunOptions& options) {
 // backend that runs now. Returns that state.
 nlohmann::json open_study_dir(const ResolvedStudy& r) {
   const std::string& dir = r.dir();
-  make_dir(dir + "/chunks");
-  make_dir(dir + "/configs");
-  const int lock = lock_study_dir(dir);  // held until the process ends
-  (void)lock;
   nlohmann::json state;
   if (r.opt.resume) {
-    state = read_study_state(dir, "--resume");  // as of now that we hold the lock
+    lock_study_dir(dir, /*exclusive=*/true, "--out");  // held until the process ends
+    // As of now that we hold the lock: every file verified before anything is written.
+    state = read_study_state(dir, "--resume");
+    if (state.at("spec") != spec_to_json(r.spec)) throw UsageError(fmt::format("--resume: '{}' changed meanwhile", dir));
+    verify_study_dir(dir, state, r.spec, r.range.begin, r.range.end, /*check_spec=*/true);
     remove_stale_temporaries(dir);
   } else {
+    make_dir(dir);
+    lock_study_dir(dir, /*exclusive=*/true, "--out");
+    if (path_exists(dir + "/state.json") || (!is_empty_or_missing_dir(dir) && !is_unstarted_study_dir(dir)))
+      throw UsageError(fmt::format("--out: '{}' was taken by another study meanwhile", dir));
+    remove_stale_temporaries(dir);
+    make_dir(dir + "/chunks");
+    make_dir(dir + "/configs");
+    write_file_atomically(dir + "/spec.json", spec_to_json(r.spec).dump(1) + "\n");
     state = new_study_state(r.spec, r.opt.shard_index, r.opt.shard_count);
   }
-  if (!r.opt.resume || !path_exists(dir + "/spec.json"))
-    write_file_atomically(dir + "/spec.json", spec_to_json(r.spec).dump(1) + "\n");
   state["backend"] = backend_name(r.trainer->backend());
   state["note"] = r.note;
   save_study_state(dir, state);
@@ -224,7 +306,21 @@ ChunkReduction train_chunk(const ResolvedStudy& r, const BatchSpec& bs, OutcomeB
 struct ConfigChunks {
   ConfigStats merged;   // the statistics of all its chunks
   uint64_t count = 0;   // chunks/cK-0 .. cK-(count-1)
+  nlohmann::json csv_parts = nlohmann::json::array();  // with rows: each chunk's range and CSV checksum
 };
+
+// After a saved chunk: a SIGINT / SIGTERM received meanwhile stops the study here, saying how to resume.
+void stop_if_signalled(const ResolvedStudy& r, std::FILE* log) {
+  const int sig = g_stop_signal;
+  if (!sig) return;
+  std::string cmd = "xorseed study --resume --out " + shell_word(r.dir());
+  if (!r.opt.csv_file.empty()) cmd += " --csv " + shell_word(r.opt.csv_file);
+  if (!r.opt.images) cmd += " --no-images";
+  fmt::print(log, "{}xorseed: stopped by {}; every finished chunk is saved; resume with: {}\n", clear_bar(log),
+             sig == SIGINT ? "SIGINT" : "SIGTERM", cmd);
+  std::fflush(log);
+  std::exit(128 + sig);
+}
 
 // Stage 3: run one configuration's chunks from where the state says it stands (the saved chunks
 // reloaded on resume), saving each durably: its files first, then the state that counts them.
@@ -236,9 +332,11 @@ ConfigChunks run_config_chunks(const ResolvedStudy& r, const StudyGrid& grid, ui
       1, r.opt.max_chunk ? std::min(r.opt.max_chunk, r.trainer->chunk_size(bs)) : r.trainer->chunk_size(bs));
   ConfigChunks c;
   c.count = state.at("chunks").get<uint64_t>();
-  uint64_t next = r.range.begin + state.at("done").get<uint64_t>();
-  for (uint64_t k = 0; k < c.count; ++k)
-    c.merged.merge(ConfigStats::from_json(read_study_json(chunk_file(dir, id, k, "json"))));
+  const uint64_t done = state.at("done").get<uint64_t>();
+  uint64_t next = r.range.begin + done;
+  VerifiedChunks saved = verify_chunks(dir, r.spec, grid, id, r.range.begin, c.count, done);
+  c.merged = saved.merged;
+  c.csv_parts = saved.csv_parts;
   fmt::print(log, "{}config {}/{}: {}\n", clear_bar(log), id + 1, grid.size(), grid.describe(id));
   std::fflush(log);
   while (next < r.range.end) {
@@ -260,8 +358,13 @@ ConfigChunks run_config_chunks(const ResolvedStudy& r, const StudyGrid& grid, ui
     state["summaries"] = run.summaries;
     stats.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     // Chunk files first, then the state that counts them: a kill in between only repeats this chunk.
-    if (r.spec.per_network) write_file_atomically(chunk_file(dir, id, c.count, "csv"), reduced.csv);
-    write_file_atomically(chunk_file(dir, id, c.count, "json"), stats.to_json().dump() + "\n");
+    const std::string csv_checksum = r.spec.per_network ? fnv1a64_hex(reduced.csv) : "";
+    if (r.spec.per_network) {
+      write_file_atomically(chunk_file(dir, id, c.count, "csv"), reduced.csv);
+      c.csv_parts.push_back({{"first", next}, {"end", next + bs.count}, {"checksum", csv_checksum}});
+    }
+    write_file_atomically(chunk_file(dir, id, c.count, "json"),
+                          chunk_json(r.spec, grid, id, next, next + bs.count, stats, csv_checksum).dump() + "\n");
     ++run.chunks_written;
     if (run.stop_after && run.stop_before_state && run.chunks_written >= run.stop_after) std::_Exit(3);  // test hook
     ++c.count;
@@ -274,6 +377,7 @@ ConfigChunks run_config_chunks(const ResolvedStudy& r, const StudyGrid& grid, ui
     run.iterations += stats.network_iterations;
     run.progress.update(run.done, run.iterations);
     if (run.stop_after && run.chunks_written >= run.stop_after) std::_Exit(3);  // test hook: as if killed here
+    stop_if_signalled(r, log);
   }
   return c;
 }
@@ -285,13 +389,13 @@ void finish_config(const ResolvedStudy& r, const StudyGrid& grid, uint32_t id, c
                    nlohmann::json& state) {
   const std::string& dir = r.dir();
   const StudySpec& spec = r.spec;
-  nlohmann::json config = {{"config_id", id}, {"stats", chunks.merged.to_json()}, {"trace", nullptr},
-                           {"csv_parts", spec.per_network ? chunks.count : 0}};
-  if (r.opt.shard_index == 1 && spec.trace_sample > 0)
-    config["trace"] = compute_loss_bands(grid.at(id), spec.seed, id, spec.first_network,
-                                         std::min(spec.trace_sample, spec.seeds))
-                          .to_json();
-  write_file_atomically(config_file(dir, id), config.dump() + "\n");
+  nlohmann::json trace = nullptr;
+  if (r.opt.shard_index == 1 && spec.traced() > 0)
+    trace = compute_loss_bands(grid.at(id), spec.seed, id, spec.first_network, spec.traced()).to_json();
+  write_file_atomically(config_file(dir, id),
+                        config_json(spec, grid, id, r.range.begin, r.range.end, chunks.merged, trace, chunks.csv_parts)
+                                .dump() +
+                            "\n");
   state["next_config"] = id + 1;
   state["done"] = 0;
   state["chunks"] = 0;
@@ -312,6 +416,7 @@ void print_study_start(const ResolvedStudy& r, const StudyGrid& grid, uint64_t a
              r.math_auto ? fmt::format(" (auto: the {} backend's default)", backend_name(r.trainer->backend())) : "");
   fmt::print(log, "device: {} ({})\n", backend_name(r.trainer->backend()), r.note);
   if (opt.resume) fmt::print(log, "resuming: {} networks already done\n", already);
+  if (r.restart) fmt::print(log, "note: '{}' held a study stopped before it started; starting it again\n", r.dir());
   std::fflush(log);
 }
 
@@ -327,8 +432,12 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
   print_study_start(r, grid, already, log);
   ChunkRun run(log, per_config * grid.size(), already);
   run.summaries = state.value("summaries", "");
-  for (uint32_t id = first_config; id < grid.size(); ++id)
+  handle_stop_signals(true);
+  for (uint32_t id = first_config; id < grid.size(); ++id) {
     finish_config(r, grid, id, run_config_chunks(r, grid, id, state, run, log), state);
+    stop_if_signalled(r, log);
+  }
+  handle_stop_signals(false);  // the rest is short; a kill there leaves a complete state to reassemble
   run.progress.finish();
   // Stage 5: the study is complete; assemble its summary from the directory.
   state["complete"] = true;
@@ -337,56 +446,104 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
                                    {"note", r.note},
                                    {"summaries", state.value("summaries", "")},
                                    {"shard", {{"index", r.opt.shard_index}, {"count", r.opt.shard_count}}}};
-  assemble(r.spec, {Part{r.dir(), state}}, r.dir(), r.opt.csv_file.empty() ? r.dir() + "/networks.csv" : r.opt.csv_file,
+  assemble(r.spec, {Part{r.dir(), state, r.range.begin, r.range.end}}, r.dir(), r.opt.csv_file.empty() ? r.dir() + "/networks.csv" : r.opt.csv_file,
            run_info, r.opt.images, log);
 }
 
 void merge_studies(const std::vector<std::string>& dirs, const std::string& out_dir, bool images, std::FILE* log) {
   if (dirs.empty()) throw UsageError("merge: name the shard directories to merge");
   std::vector<Part> parts;
-  for (const auto& d : dirs) parts.push_back(Part{d, read_study_state(d, "merge")});
-  const nlohmann::json spec_json = normalized_spec_json(parts[0].state.at("spec"), parts[0].dir + "/state.json");
-  int count = 0;
-  std::map<int, size_t> by_index;
-  for (size_t k = 0; k < parts.size(); ++k) {
-    const auto& s = parts[k].state;
+  std::vector<StudySpec> specs;
+  std::vector<int> shard_index;
+  // The spec without what tells blocks of one extended study apart (seeds, first_network, trace_sample).
+  const auto common = [](nlohmann::json j) {
+    for (const char* k : {"seeds", "first_network", "trace_sample"}) j.erase(k);
+    return j;
+  };
+  for (const auto& d : dirs) {
+    read_study_state(d, "merge");                     // a study directory at all?
+    lock_study_dir(d, /*exclusive=*/false, "merge");  // no study writes it while it is read
+    Part p{d, read_study_state(d, "merge")};
+    const auto& s = p.state;
     if (s.contains("merged_from"))
-      throw UsageError(fmt::format("merge: '{}' is already a merged study, not a shard", parts[k].dir));
-    const nlohmann::json spec_k = normalized_spec_json(s.at("spec"), parts[k].dir + "/state.json");
-    if (spec_k != spec_json)
-      throw UsageError(fmt::format("merge: '{}' has a different spec from '{}' ({})", parts[k].dir, parts[0].dir,
-                                   first_difference(spec_k, spec_json)));
-    if (!s.at("complete").get<bool>())
-      throw UsageError(fmt::format("merge: '{}' is not complete; finish it with --resume first", parts[k].dir));
-    const int i = s.at("shard").at("index").get<int>(), n = s.at("shard").at("count").get<int>();
-    if (k == 0) count = n;
-    if (n != count)
-      throw UsageError(fmt::format("merge: '{}' is shard {}/{} but '{}' is of {} shards", parts[k].dir, i, n,
-                                   parts[0].dir, count));
-    if (!by_index.emplace(i, k).second)
-      throw UsageError(fmt::format("merge: shard {}/{} is given twice ('{}')", i, n, parts[k].dir));
+      throw UsageError(fmt::format("merge: '{}' is already a merged study, not a shard", d));
+    const auto spec_of = [](const Part& part) {
+      return common(normalized_spec_json(part.state.at("spec"), part.dir + "/state.json"));
+    };
+    if (!parts.empty() && spec_of(p) != spec_of(parts[0]))
+      throw UsageError(fmt::format("merge: '{}' has a different spec from '{}' ({})", d, parts[0].dir,
+                                   first_difference(spec_of(p), spec_of(parts[0]))));
+    if (!s.at("complete").is_boolean() || !s.at("complete").get<bool>())
+      throw UsageError(fmt::format("merge: '{}' is not complete; finish it with --resume first", d));
+    const StudySpec spec = spec_from_json(s.at("spec"), d + "/state.json");
+    int index = 0, count = 0;
+    try {
+      index = s.at("shard").at("index").get<int>();
+      count = s.at("shard").at("count").get<int>();
+    } catch (const nlohmann::json::exception&) {
+      throw UsageError(fmt::format("{}/state.json: 'shard' is not what xorseed writes there", d));
+    }
+    if (count < 1 || index < 1 || index > count)
+      throw UsageError(fmt::format("{}/state.json: 'shard' {}/{} is not a shard", d, index, count));
+    const NetworkRange range = shard_range(spec, index, count);
+    p.begin = range.begin;
+    p.end = range.end;
+    verify_study_dir(d, s, spec, p.begin, p.end, /*check_spec=*/false);
+    parts.push_back(p);
+    specs.push_back(spec);
+    shard_index.push_back(index);
   }
-  for (int i = 1; i <= count; ++i)
-    if (!by_index.count(i)) throw UsageError(fmt::format("merge: shard {}/{} is missing", i, count));
-  if (path_exists(out_dir + "/state.json") || !is_empty_or_missing_dir(out_dir))
-    throw UsageError(fmt::format("--out: '{}' exists and is not empty; merge into a new directory", out_dir));
-  const StudySpec spec = spec_from_json(spec_json, parts[0].dir + "/state.json");
+  // The blocks must tile one range [first, end) of every configuration exactly once.
+  std::vector<size_t> order(parts.size());
+  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) { return parts[x].begin < parts[y].begin; });
+  const auto networks = [](const Part& p) {
+    return p.begin == p.end ? std::string("no networks") : fmt::format("networks {}..{}", p.begin, p.end - 1);
+  };
+  for (size_t k = 1; k < order.size(); ++k) {
+    const Part &a = parts[order[k - 1]], &b = parts[order[k]];
+    if (b.begin < a.end)
+      throw UsageError(fmt::format("merge: '{}' ({}) and '{}' ({}) overlap; each network may come from one "
+                                   "directory only",
+                                   a.dir, networks(a), b.dir, networks(b)));
+    if (b.begin > a.end)
+      throw UsageError(fmt::format("merge: networks {}..{} of every configuration are in none of the directories "
+                                   "(between '{}' and '{}'); add the shard or block that holds them",
+                                   a.end, b.begin - 1, a.dir, b.dir));
+  }
+  const Part& head = parts[order.front()];
+  // The merged study: the common spec over the whole range, its loss bands those of the block
+  // that starts it (when that block is shard 1 of its study; else none).
+  StudySpec spec = specs[order.front()];
+  spec.first_network = head.begin;
+  spec.seeds = parts[order.back()].end - head.begin;
+  const bool head_traced = shard_index[order.front()] == 1 && specs[order.front()].first_network == head.begin;
+  spec.trace_sample = head_traced ? specs[order.front()].traced() : 0;
+  if (spec.seeds == 0) throw UsageError("merge: the directories hold no networks");
+  const StudyGrid check(spec);
+  (void)check;
+  if (out_dir.empty()) throw UsageError("--out: '' is not allowed; name a directory");
+  const auto check_out = [&] {
+    if (path_exists(out_dir + "/state.json") || !is_empty_or_missing_dir(out_dir))
+      throw UsageError(fmt::format("--out: '{}' exists and is not empty; merge into a new directory", out_dir));
+  };
+  check_out();
+  make_dir(out_dir);
+  lock_study_dir(out_dir, /*exclusive=*/true, "--out");
+  check_out();  // under the lock
+  const nlohmann::json spec_json = spec_to_json(spec);
   std::vector<Part> ordered;
-  nlohmann::json backends = nlohmann::json::array(), from = nlohmann::json::array();
-  for (const auto& [i, k] : by_index) {
+  nlohmann::json backends = nlohmann::json::array(), from = nlohmann::json::array(), summaries = nlohmann::json::array();
+  std::string all_summaries;  // device, host, or device and host over the shards
+  for (size_t k : order) {
     ordered.push_back(parts[k]);
     backends.push_back(parts[k].state.value("backend", "?"));
     from.push_back(parts[k].dir);
-  }
-  make_dir(out_dir);
-  write_file_atomically(out_dir + "/spec.json", spec_json.dump(1) + "\n");
-  nlohmann::json summaries = nlohmann::json::array();
-  std::string all_summaries;  // device, host, or device and host over the shards
-  for (const auto& [i, k] : by_index) {
     const std::string where = parts[k].state.value("summaries", "");
     summaries.push_back(where);
     if (!where.empty()) all_summaries = all_summaries.empty() || all_summaries == where ? where : "device and host";
   }
+  write_file_atomically(out_dir + "/spec.json", spec_json.dump(1) + "\n");
   assemble(spec, ordered, out_dir, out_dir + "/networks.csv",
            {{"backend", backends[0]}, {"shard_backends", backends}, {"summaries", all_summaries},
             {"shard_summaries", summaries}, {"merged_from", from}},
@@ -394,6 +551,7 @@ void merge_studies(const std::vector<std::string>& dirs, const std::string& out_
   nlohmann::json state = {{"format", kStudyStateFormat},
                           {"spec", spec_json},
                           {"complete", true},
+                          {"shard", {{"index", 1}, {"count", 1}}},
                           {"merged_from", from}};
   save_study_state(out_dir, state);
 }

@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,16 +21,23 @@ struct StudyRunOptions {
   bool images = true;         // draw DIR/plots/*.png (where the build has the chart module)
   std::string csv_file;       // non-empty: the per-network rows go to this file instead of DIR/networks.csv
                               // (implies spec.per_network)
+  // The spec keys the user gave and how ("seeds" -> "--seeds", or "FILE: key 'seeds'" from --spec),
+  // so that --resume names the one that conflicts with the study.
+  std::map<std::string, std::string> given;
 };
 
 // Runs (or resumes) a study into options.out_dir and writes its summary; progress and the
 // report's location go to `log`. Bad input -> UsageError before anything is written.
-// Test hook: XORSEED_TEST_STOP_AFTER_CHUNKS=k exits (code 3) right after the k-th chunk is saved,
-// like a kill.
+// SIGINT / SIGTERM: the chunk in flight is finished and saved (a second signal stops at once; the
+// chunk is then dropped, nothing half-written), the resume command is printed, and the process
+// exits with 130 / 143. Test hook: XORSEED_TEST_STOP_AFTER_CHUNKS=k exits (code 3) right after the
+// k-th chunk is saved, like a kill.
 void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log);
 
-// Combines the shard directories of one study (same spec, shards 1..n of n, each complete) into
-// out_dir: the same summary (and networks.csv) as the unsharded run.
+// Combines complete study directories whose networks tile one range of every configuration into
+// out_dir: shards 1..n of one study, or blocks of a study extended with --first-network (same spec
+// but for seeds and first_network); the same summary (and networks.csv) as one run over the whole
+// range. Gaps, overlaps and other differences are UsageErrors saying which directories and networks.
 void merge_studies(const std::vector<std::string>& dirs, const std::string& out_dir, bool images, std::FILE* log);
 
 }  // namespace xorseed

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "host/io/atomic_file.hpp"
+#include "host/study/study_json.hpp"
 #include "core/number_parse.hpp"
 #include "core/usage_error.hpp"
 
@@ -50,7 +51,7 @@ double round12(double v) { return std::stod(fmt::format("{:.12g}", v)); }
 
 void check_count(const std::string& name, const std::string& text, size_t n) {
   if (n > kMaxAxisValues)
-    throw UsageError(fmt::format("{}: '{}' gives more than {} values", name, text, kMaxAxisValues));
+    throw UsageError(fmt::format("{}: '{}' gives more than {} values", name, excerpt(text), kMaxAxisValues));
 }
 
 void require_items(const std::string& name, const std::string& text, const std::vector<std::string>& items) {
@@ -58,7 +59,7 @@ void require_items(const std::string& name, const std::string& text, const std::
     if (item.empty())
       throw UsageError(fmt::format("{}: '{}' has an empty item; use a comma list like 0.1,0.5 or a range like "
                                    "0.1..2.0:0.1",
-                                   name, text));
+                                   name, excerpt(text)));
 }
 
 // Value lists of real or integer values: one piece of code, the scalars read by number_parse.
@@ -82,10 +83,10 @@ std::vector<T> parse_number_list(const std::string& name, const std::string& tex
     const T lo = parse(a), hi = parse(b);
     if (kReal && !has_step)
       throw UsageError(fmt::format("{}: '{}' is a range of real numbers without a step; write it like {}..{}:STEP",
-                                   name, item, a, b));
+                                   name, excerpt(item), excerpt(a), excerpt(b)));
     const T step = has_step ? parse(s) : T(1);
-    if (hi < lo) throw UsageError(fmt::format("{}: '{}' is an inverted range ({} > {})", name, item, a, b));
-    if (!(step > 0)) throw UsageError(fmt::format("{}: '{}' has a step <= 0", name, item));
+    if (hi < lo) throw UsageError(fmt::format("{}: '{}' is an inverted range ({} > {})", name, excerpt(item), excerpt(a), excerpt(b)));
+    if (!(step > 0)) throw UsageError(fmt::format("{}: '{}' has a step <= 0", name, excerpt(item)));
     uint64_t n = 0;
     if constexpr (kReal) {
       const double span = (hi - lo) / step;
@@ -167,7 +168,7 @@ namespace {
 uint64_t parse_count(const std::string& name, const std::string& text, uint64_t min) {
   const std::string t = trim(text);
   const auto not_allowed = [&] {
-    return UsageError(fmt::format("{}: '{}' is not allowed; it must be >= {}", name, text, min));
+    return UsageError(fmt::format("{}: '{}' is not allowed; it must be >= {}", name, excerpt(text), min));
   };
   if (!t.empty() && t[0] == '-') {
     parse_int64(name, t);  // "is not an integer" for garbage
@@ -197,7 +198,7 @@ void set_spec_value(StudySpec& spec, const std::string& key, const std::string& 
   } else if (key == "math") {
     spec.math = parse_math_choice(name, text);
   } else if (key == "per_network") {
-    if (text != "true" && text != "false") throw UsageError(fmt::format("{}: '{}' is not true or false", name, text));
+    if (text != "true" && text != "false") throw UsageError(fmt::format("{}: '{}' is not true or false", name, excerpt(text)));
     spec.per_network = text == "true";
   } else if (const size_t a = network_axis_index(key); a != std::string::npos) {
     spec.axes.at(a) = parse_axis_list(network_axes()[a], name, text);
@@ -219,7 +220,7 @@ nlohmann::json spec_to_json(const StudySpec& s) {
   j["precision"] = precision_name(s.precision);
   j["math"] = s.math ? math_mode_name(*s.math) : "auto";
   j["per_network"] = s.per_network;
-  j["trace_sample"] = s.trace_sample;
+  j["trace_sample"] = s.traced();
   const auto& axes = network_axes();
   for (size_t a = 0; a < axes.size(); ++a) {
     nlohmann::json values = nlohmann::json::array();
@@ -241,17 +242,17 @@ bool is_name_key(const std::string& key) {
 // One JSON scalar as the flag text it stands for; wrong type -> UsageError.
 std::string scalar_text(const nlohmann::json& v, const std::string& key, const std::string& name) {
   if (is_name_key(key)) {
-    if (!v.is_string()) throw UsageError(fmt::format("{}: expected a string, got {}", name, v.dump()));
+    if (!v.is_string()) throw UsageError(fmt::format("{}: expected a string, got {}", name, json_excerpt(v)));
     return v.get<std::string>();
   }
   if (key == "per_network") {
-    if (!v.is_boolean()) throw UsageError(fmt::format("{}: expected true or false, got {}", name, v.dump()));
+    if (!v.is_boolean()) throw UsageError(fmt::format("{}: expected true or false, got {}", name, json_excerpt(v)));
     return v.get<bool>() ? "true" : "false";
   }
   if (v.is_number_integer() || v.is_number_unsigned()) return v.dump();
   if (v.is_number_float()) return fmt::format("{}", v.get<double>());
   if (v.is_string() && is_axis(key)) return v.get<std::string>();  // list/range syntax
-  throw UsageError(fmt::format("{}: expected a number, got {}", name, v.dump()));
+  throw UsageError(fmt::format("{}: expected a number, got {}", name, json_excerpt(v)));
 }
 
 }  // namespace
@@ -260,7 +261,7 @@ StudySpec spec_from_json(const nlohmann::json& j, const std::string& source) {
   if (!j.is_object()) throw UsageError(fmt::format("{}: a study spec must be a JSON object", source));
   StudySpec spec;
   for (const auto& [key, value] : j.items()) {
-    const std::string name = fmt::format("{}: key '{}'", source, key);
+    const std::string name = fmt::format("{}: key '{}'", source, excerpt(key));
     const bool known = is_axis(key) || key == "seeds" || key == "first_network" || key == "seed" ||
                        key == "device" || key == "precision" || key == "math" || key == "per_network" ||
                        key == "trace_sample";
@@ -271,12 +272,12 @@ StudySpec spec_from_json(const nlohmann::json& j, const std::string& source) {
       std::string text;
       for (const auto& item : value) {
         if (item.is_array() || item.is_object())
-          throw UsageError(fmt::format("{}: expected a list of values, got {}", name, item.dump()));
+          throw UsageError(fmt::format("{}: expected a list of values, got {}", name, json_excerpt(item)));
         text += (text.empty() ? "" : ",") + scalar_text(item, key, name);
       }
       set_spec_value(spec, key, name, text);
     } else if (value.is_object() || value.is_null()) {
-      throw UsageError(fmt::format("{}: expected a value or a list, got {}", name, value.dump()));
+      throw UsageError(fmt::format("{}: expected a value or a list, got {}", name, json_excerpt(value)));
     } else {
       const std::string text = scalar_text(value, key, name);
       if (is_axis(key) && trim(text).empty()) throw UsageError(fmt::format("{}: empty list", name));
@@ -289,12 +290,7 @@ StudySpec spec_from_json(const nlohmann::json& j, const std::string& source) {
 StudySpec read_spec_file(const std::string& path) {
   std::string text;
   if (!read_file(path, text)) throw UsageError(fmt::format("--spec: cannot read '{}'", path));
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw UsageError(fmt::format("--spec: '{}' is not valid JSON (byte {})", path, e.byte));
-  }
+  const nlohmann::json j = parse_json_bounded(text, kSpecJsonDepth, "--spec: '" + path + "'");
   StudySpec spec = spec_from_json(j, path);
   try {
     StudyGrid check(spec);
@@ -319,6 +315,12 @@ StudyGrid::StudyGrid(const StudySpec& spec) : spec_(spec) {
       throw UsageError(fmt::format("the study grid has more than {} configurations", kMaxConfigurations));
   }
   if (spec.seeds == 0) throw UsageError("--seeds: '0' is not allowed; it must be >= 1");
+  if (spec.seeds > kMaxStudyNetworks / n)
+    throw UsageError(fmt::format("--seeds: '{}' is not allowed; seeds x configurations ({}) must be <= 2^53 = {}",
+                                 spec.seeds, n, kMaxStudyNetworks));
+  if (spec.trace_sample && *spec.trace_sample > spec.seeds)
+    throw UsageError(fmt::format("--trace-sample: '{}' is not allowed; it must be <= --seeds ({})", *spec.trace_sample,
+                                 spec.seeds));
   if (spec.seeds - 1 > UINT64_MAX - spec.first_network)
     throw UsageError(fmt::format("--first-network: '{}' is too large for {} networks", spec.first_network, spec.seeds));
   size_ = static_cast<uint32_t>(n);
@@ -378,11 +380,11 @@ NetworkRange shard_range(const StudySpec& spec, int index, int count) {
 void parse_shard(const std::string& text, int& index, int& count) {
   const size_t slash = text.find('/');
   if (slash == std::string::npos)
-    throw UsageError(fmt::format("--shard: '{}' is not of the form i/n (1 <= i <= n)", text));
+    throw UsageError(fmt::format("--shard: '{}' is not of the form i/n (1 <= i <= n)", excerpt(text)));
   const int64_t i = parse_int64("--shard", text.substr(0, slash));
   const int64_t n = parse_int64("--shard", text.substr(slash + 1));
   if (n < 1 || n > 1000000 || i < 1 || i > n)
-    throw UsageError(fmt::format("--shard: '{}' is not allowed; use i/n with 1 <= i <= n", text));
+    throw UsageError(fmt::format("--shard: '{}' is not allowed; use i/n with 1 <= i <= n", excerpt(text)));
   index = static_cast<int>(i);
   count = static_cast<int>(n);
 }

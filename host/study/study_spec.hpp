@@ -16,6 +16,7 @@
 // varying fastest (nested loops, first axis outermost). The configuration id is the index in
 // that order; it selects the configuration's own Philox stream.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,6 +32,10 @@ namespace xorseed {
 
 constexpr size_t kMaxAxisValues = 100000;
 constexpr uint64_t kMaxConfigurations = 1000000;
+constexpr uint64_t kDefaultTraceSample = 256;
+// seeds x configurations at most: every count of a study is then exact in a double (JSON readers,
+// the progress rate), and the progress total cannot overflow.
+constexpr uint64_t kMaxStudyNetworks = uint64_t{1} << 53;
 
 // Value lists as documented above; the numbers in them are read by number_parse.hpp, so errors
 // name the flag and the item ("--lr: 'abc' is not a number").
@@ -52,7 +57,10 @@ struct StudySpec {
   // study starts, so spec.json always names the mode that ran.
   std::optional<MathMode> math;
   bool per_network = false;       // write networks.csv
-  uint64_t trace_sample = 256;    // networks per configuration traced on the CPU for loss bands
+  // Networks per configuration traced on the CPU for loss bands, <= seeds; nullopt: the default,
+  // min(kDefaultTraceSample, seeds) (spec.json records the number).
+  std::optional<uint64_t> trace_sample;
+  uint64_t traced() const { return trace_sample ? *trace_sample : std::min(kDefaultTraceSample, seeds); }
   // The value list of every network axis, axes[a] for network_axes()[a]: by default its
   // NetworkConfig default alone.
   std::vector<std::vector<AxisValue>> axes = default_axis_values();

@@ -141,6 +141,29 @@ ConfigStats ConfigStats::from_json(const nlohmann::json& j) {
   return s;
 }
 
+std::string ConfigStats::inconsistency() const {
+  const auto sum = [](const auto& a) {
+    unsigned __int128 t = 0;
+    for (uint64_t v : a) t += v;
+    return t;
+  };
+  unsigned __int128 iters = 0;
+  for (const auto& [v, c] : iterations.counts()) iters += c;
+  const unsigned __int128 n = networks;
+  if (sum(classes) != n) return fmt::format("its class counts do not sum to its {} networks", networks);
+  if (sum(correct) != n) return fmt::format("its accuracy counts do not sum to its {} networks", networks);
+  if (iters != n) return fmt::format("its iteration histogram does not sum to its {} networks", networks);
+  if (sum(cos_networks) != n) return fmt::format("its |cos| counts do not sum to its {} networks", networks);
+  if (sum(loss_bins) > n) return fmt::format("its loss bins hold more than its {} networks", networks);
+  if (converged > networks) return fmt::format("it counts more early stops than its {} networks", networks);
+  for (size_t k = 0; k < cos_failures.size(); ++k)
+    if (cos_failures[k] > cos_networks[k]) return "a |cos| bin has more failures than networks";
+  const uint64_t solved = classes[static_cast<int>(FailureClass::solved)];
+  if (sum(cos_failures) != n - solved) return "its |cos| failures do not sum to its networks not solved";
+  if (!(wall_seconds >= 0)) return "its wall time is negative";
+  return "";
+}
+
 CosineAnalysis analyse_cosine(const ConfigStats& s) {
   CosineAnalysis a;
   constexpr int group = kCosFineBins / kCosBins;

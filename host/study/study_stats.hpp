@@ -55,6 +55,9 @@ struct ConfigStats : OutcomeSummary {
   void merge(const ConfigStats& other);  // wall_seconds adds up
   nlohmann::json to_json() const;
   static ConfigStats from_json(const nlohmann::json& j);
+  // "" when the counts are possible for `networks` networks (every class, accuracy, iteration and
+  // |cos| count sums to it, no bin exceeds it); else what is wrong, for an error message.
+  std::string inconsistency() const;
 };
 
 // The loss bin (loss_bin_of with the edges below); NaN -> 0. cos_fine_bin: kernels/outcome_stats.hpp.
