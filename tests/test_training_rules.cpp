@@ -13,6 +13,7 @@
 
 #include "core/network_axes.hpp"
 #include "core/usage_error.hpp"
+#include "host/study/study_json.hpp"
 #include "kernels/initialiser.hpp"
 #include "kernels/network_init.hpp"
 #include "reference/reference_trainer.hpp"
@@ -329,14 +330,15 @@ TEST_F(TrainingRulesCli, BatchBackendsRefuseARuleTheyDoNotImplementByName) {
 
 
 // Drops the training-rule keys (§12) from a study's spec.json and state.json, as a study written
-// before those axes existed has them.
+// before those axes existed has them (state.json sealed again, as that xorseed sealed it).
 void strip_rule_keys(const fs::path& dir) {
   for (const char* file : {"spec.json", "state.json"}) {
     nlohmann::json j = nlohmann::json::parse(test::slurp(dir / file));
-    nlohmann::json& spec = j.contains("spec") ? j["spec"] : j;
+    const bool is_state = j.contains("spec");
+    nlohmann::json& spec = is_state ? j["spec"] : j;
     for (const char* key : {"optimizer", "momentum", "beta1", "beta2", "eps", "loss", "init", "init_cosine"})
       spec.erase(key);
-    std::ofstream(dir / file) << j.dump(1) << "\n";
+    std::ofstream(dir / file) << (is_state ? sealed(j) : j).dump(1) << "\n";
   }
 }
 
