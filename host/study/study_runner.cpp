@@ -467,7 +467,7 @@ void merge_studies(const std::vector<std::string>& dirs, const std::string& out_
     const auto& s = p.state;
     if (s.contains("merged_from"))
       throw UsageError(fmt::format("merge: '{}' is already a merged study, not a shard", d));
-    const auto spec_of = [](const Part& part) {
+    const auto spec_of = [&common](const Part& part) {
       return common(normalized_spec_json(part.state.at("spec"), part.dir + "/state.json"));
     };
     if (!parts.empty() && spec_of(p) != spec_of(parts[0]))
