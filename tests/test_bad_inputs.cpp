@@ -234,15 +234,18 @@ TEST_F(BadInputs, FuzzedFlagsAndSpecsExitWith0Or1Or2) {
       const auto& [flag, vals] = fuzz_flags()[g() % fuzz_flags().size()];
       args += " " + flag + " " + shell_quote(vals[g() % vals.size()]);
     }
-    if (cmd == "study" && g() % 3 == 0) {
+    if (const uint64_t spec = g() % 3; cmd == "study" && spec == 0) {
       std::ofstream(dir / "f.json") << fuzz_spec(g);
       args += " --spec f.json";
+    } else if (cmd == "study" && spec == 1) {
+      args += " --spec st/spec.json";  // a valid spec, to reach what follows reading it
     }
     const bool resume = cmd == "study" && g() % 4 == 0;
     if (resume) args += " --resume";
     // Small work whatever was drawn: the study's own defaults are 1000 networks x 20000 iterations.
-    if (cmd == "study" && args.find("--seeds") == std::string::npos) args += " --seeds 2";
-    if ((cmd == "train" || cmd == "study") && args.find(" -n ") == std::string::npos) args += " -n 10";
+    const bool with_spec = args.find("--spec") != std::string::npos;
+    if (cmd == "study" && !with_spec && args.find("--seeds") == std::string::npos) args += " --seeds 2";
+    if ((cmd == "train" || (cmd == "study" && !with_spec)) && args.find(" -n ") == std::string::npos) args += " -n 10";
     args += std::string(" --no-images --out ") + (resume ? "st" : "o");
     const CliResult r = cli(args, dir, "timeout -s KILL 60");
     ASSERT_FALSE(r.signalled) << args << "\n" << r.err;

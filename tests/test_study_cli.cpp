@@ -181,13 +181,16 @@ TEST_F(StudyCli, ShardsMergedEqualTheWholeStudy) {
   EXPECT_EQ(again.rc, 0) << again.err;
   // A shard alone is not the whole.
   EXPECT_NE(stable_summary("shard1").at("configurations"), stable_summary("whole").at("configurations"));
-  // Bad merges: a shard twice, a shard missing.
+  // Bad merges: a shard twice (its networks overlap), a shard missing (the networks it holds named).
   CliRun bad = cli("merge shard1 shard1 shard3 --out merged2");
   EXPECT_EQ(bad.rc, 2) << bad.err;
-  EXPECT_NE(bad.err.find("given twice"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("merge: 'shard1' (networks 3..34) and 'shard1' (networks 3..34) overlap"), std::string::npos)
+      << bad.err;
   bad = cli("merge shard1 shard3 --out merged3");
   EXPECT_EQ(bad.rc, 2);
-  EXPECT_NE(bad.err.find("shard 2/3 is missing"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("merge: networks 35..66 of every configuration are in none of the directories"),
+            std::string::npos)
+      << bad.err;
   EXPECT_FALSE(fs::exists(root_ / "merged3"));
 }
 

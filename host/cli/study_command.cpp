@@ -107,9 +107,10 @@ void run(const StudyArgs& a) {
   opt.shard_given = a.shard_opt->count() > 0;
   for (const Given& g : given) opt.given[g.key] = g.flag;
   if (per_network_given) opt.given["per_network"] = "--per-network";
-  if (!a.spec_file.empty())
-    for (const auto& [key, value] : spec_to_json(spec).items())
-      opt.given[key] = fmt::format("--spec: '{}' key '{}'", a.spec_file, key);
+  if (!a.spec_file.empty()) {
+    const nlohmann::json keys = spec_to_json(spec);
+    for (const auto& [key, value] : keys.items()) opt.given[key] = fmt::format("--spec: '{}' key '{}'", a.spec_file, key);
+  }
   if (a.chunk_size_opt->count() > 0) opt.max_chunk = parse_uint64("--chunk-size", a.chunk_size);
   if (a.chunk_size_opt->count() > 0 && opt.max_chunk == 0)
     throw UsageError("--chunk-size: '0' is not allowed; it must be >= 1");
