@@ -1,5 +1,7 @@
 #include "host/cli/parse_errors.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <vector>
 
 #include <fmt/format.h>
@@ -73,6 +75,19 @@ std::string parse_error_message(const CLI::App& app, const CLI::ParseError& e, i
   const std::string what = e.what();
   int position = 0;
   const CLI::App* cmd = given_subcommand(app, argc, argv, &position);
+  // A misspelt flag is the cause whatever CLI11 tripped over first (a required flag "missing",
+  // its value "not expected"): the first argument that looks like a flag and is none of cmd's.
+  if (cmd) {
+    const std::vector<std::string> names = flag_names(*cmd);
+    for (int k = position + 1; k < argc; ++k) {
+      const std::string arg = argv[k];
+      if (arg.size() < 2 || arg[0] != '-' || arg == "--" || std::isdigit(static_cast<unsigned char>(arg[1])) ||
+          arg[1] == '.')
+        continue;  // a value, a negative number included
+      const std::string name = arg.substr(0, arg.find('='));
+      if (std::find(names.begin(), names.end(), name) == names.end()) return unexpected(app, cmd, arg);
+    }
+  }
   if (dynamic_cast<const CLI::ExtrasError*>(&e)) {
     // The arguments left over follow "expected: " (CLI11 may list a flag's value before it): the
     // first flag among them, else the first, found again in argv (it may hold blanks).
