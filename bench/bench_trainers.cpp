@@ -15,6 +15,7 @@
 //                     (initialisation, T iterations, evaluation) timed with CUDA events after a
 //                     warm-up training; the memory-bound baseline (kernels/cuda_blas_trainer.cu)
 //   CpuBatch/<math>   the cpu backend (all cores, SIMD), N = 2^14, T = 2000, wall time
+//   CpuBatchWidth/H   the cpu backend, fast, at hidden width H, N = 2^12, T = 2000
 //   Reference         the Eigen oracle (double, one thread), N = 64, T = 2000
 //
 // Recorded results and the exact commands: bench/RESULTS.md. Napkin math: bench/NOTES.md.
@@ -47,11 +48,13 @@ void set_rate(benchmark::State& state, double networks, double iterations) {
   state.counters["T"] = iterations;
 }
 
-void run_trainer(benchmark::State& state, Backend backend, Precision precision, MathMode math, uint64_t n, int t) {
+void run_trainer(benchmark::State& state, Backend backend, Precision precision, MathMode math, uint64_t n, int t,
+                 int hidden = 2) {
   std::string note;
   auto trainer = make_trainer(backend, note);
   BatchSpec spec;
   spec.config = workload_w(t);
+  spec.config.hidden = hidden;
   spec.seed = 1;
   spec.count = n;
   spec.precision = precision;
@@ -76,6 +79,15 @@ void BM_CpuBatchDouble(benchmark::State& state) {
   run_trainer(state, Backend::cpu, Precision::f64, MathMode::precise, uint64_t{1} << 12, 2000);
 }
 BENCHMARK(BM_CpuBatchDouble)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Workload W at other widths (kernels/compiled_widths.hpp: 1..4 exact, 5..8 and 9..16 padded into 8 and
+// 16), float, the default math (fast), N = 2^12, T = 2000.
+void BM_CpuBatchWidth(benchmark::State& state) {
+  run_trainer(state, Backend::cpu, Precision::f32, MathMode::fast, uint64_t{1} << 12, 2000,
+              static_cast<int>(state.range(0)));
+}
+BENCHMARK(BM_CpuBatchWidth)->ArgName("H")->Arg(1)->Arg(2)->Arg(4)->Arg(5)->Arg(8)->Arg(12)->Arg(16)
+    ->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_Reference(benchmark::State& state) {
   run_trainer(state, Backend::reference, Precision::f64, MathMode::precise, 64, 2000);

@@ -104,6 +104,7 @@ void launch_typed(const FusedRequest& req, uint64_t first, uint64_t count, const
   const StepConfig& c = req.config;
   LaneJob<T> job;
   job.c = c;
+  job.hidden = req.hidden;  // H, or up to H in a padded instantiation
   job.stop = stop_threshold<T>(c.stop_loss);
   job.step = step_size<T>(c);
   job.first_network = first;

@@ -20,7 +20,8 @@
 
 namespace xorseed {
 
-// The parameter arrays of a chunk, (4H + 1) values per network in ParamLayout order.
+// The parameter arrays of a chunk, (4H + 1) values per network in ParamLayout order (H the networks'
+// width, job.hidden).
 template <class T>
 struct ChunkParams {
   T* initial;  // written by init_pass, read at refill
@@ -31,6 +32,8 @@ struct ChunkParams {
 template <class T>
 struct LaneJob {
   StepConfig c;
+  int hidden = 0;          // the networks' width H (kernels/compiled_widths.hpp: the instantiation's
+                           // own, or up to it in a padded one)
   T stop;                  // stop_threshold<T>(c.stop_loss)
   T step;                  // T(lr / B)
   uint64_t first_network;  // network index of i = 0
@@ -39,21 +42,34 @@ struct LaneJob {
   OutcomeArrays out;
 };
 
+// A Net<T, H> of the job's width, to load a network into (a constant for an exact H).
 template <class T, int H>
-XS_HDI const T* initial_of(const LaneJob<T>& job, uint64_t i) { return job.params.initial + (4 * H + 1) * i; }
+XS_HDI Net<T, H> job_net(const LaneJob<T>& job) {
+  Net<T, H> p;
+  p.set_units(job.hidden);
+  return p;
+}
 template <class T, int H>
-XS_HDI T* final_of(const LaneJob<T>& job, uint64_t i) { return job.params.final + (4 * H + 1) * i; }
+XS_HDI int params_per_network(const LaneJob<T>& job) { return ParamLayout{job_net<T, H>(job).units}.count(); }
+template <class T, int H>
+XS_HDI const T* initial_of(const LaneJob<T>& job, uint64_t i) { return job.params.initial + params_per_network<T, H>(job) * i; }
+template <class T, int H>
+XS_HDI T* final_of(const LaneJob<T>& job, uint64_t i) { return job.params.final + params_per_network<T, H>(job) * i; }
 
 // Pass 1: network i's initial parameters and their max row cosine.
 template <class T, int H>
 XS_HDI void init_pass(const LaneJob<T>& job, uint64_t i) {
   NetworkRng rng(job.c.seed, job.c.config_id, job.first_network + i);
+  Net<T, H> p = job_net<T, H>(job);
+  const int count = ParamLayout{p.units}.count();
   T flat[4 * H + 1];
-  draw_initial_parameters(rng, H, job.c.init_range, flat);
-  T* dst = job.params.initial + (4 * H + 1) * i;
+  draw_initial_parameters(rng, p.units, job.c.init_range, flat);
+  T* dst = job.params.initial + count * i;
 XS_UNROLL
-  for (int k = 0; k < 4 * H + 1; ++k) dst[k] = flat[k];
-  Net<T, H> p;
+  for (int k = 0; k < 4 * H + 1; ++k) {
+    if (k >= count) break;
+    dst[k] = flat[k];
+  }
   load_params(flat, p);
   job.out.cos_initial[i] = max_row_cosine_of(p);
 }
@@ -89,7 +105,7 @@ struct TanhFormRunner {
     begin_with_zero<T, H>(lane);
   }
   XS_HDI void start(const LaneJob<T>& job, uint64_t i) {
-    Net<T, H> p;
+    Net<T, H> p = job_net<T, H>(job);
     load_params(initial_of<T, H>(job, i), p);
     lane.begin(p);
   }
@@ -108,7 +124,7 @@ struct ReferenceRunner {
     begin_with_zero<T, H>(lane);
   }
   XS_HDI void start(const LaneJob<T>& job, uint64_t i) {
-    Net<T, H> p;
+    Net<T, H> p = job_net<T, H>(job);
     if (job.c.batch == 4) {
       load_params(initial_of<T, H>(job, i), p);
     } else {
@@ -169,7 +185,7 @@ XS_HDI bool lane_refill(Runner& r, uint64_t& i, const LaneJob<T>& job, Fetch& fe
 // Pass 3: network i's outcome from its final parameters, iterations and last loss.
 template <class Math, class T, int H>
 XS_HDI void evaluate_pass(const LaneJob<T>& job, uint64_t i) {
-  Net<T, H> p;
+  Net<T, H> p = job_net<T, H>(job);
   load_params(final_of<T, H>(job, i), p);
   NetworkOutcome<T> o;
   finish_network<Math>(job.c, job.stop, p, job.out.iterations[i], static_cast<T>(job.out.final_loss[i]),

@@ -5,7 +5,8 @@
 //   - the scalar host path (tests, tails of batches): V = T.
 // The Eigen reference (reference/reference_trainer.cpp) is the independent oracle for all of them.
 //
-// Compile time: scalar type and hidden width H (register arrays need constant indices). Run time,
+// Compile time: scalar type and hidden width H (register arrays need constant indices), exact or padded
+// (kernels/compiled_widths.hpp: a padded Net<V, H> holds a run-time width up to H). Run time,
 // warp-uniform: the activation pair, the target, the mini-batch (4 = the corners with the inputs
 // folded into the code, else B <= 64 random points read from a small per-network array).
 //
@@ -25,6 +26,7 @@
 
 #include "core/outcome.hpp"
 #include "kernels/activation.hpp"
+#include "kernels/compiled_widths.hpp"
 #include "kernels/hd.hpp"
 #include "kernels/network_init.hpp"
 #include "kernels/row_cosine.hpp"
@@ -171,8 +173,23 @@ XS_HDI V derivative_v(Activation a, V s) {
 }
 
 // ---- parameters of one network (or one pack of networks), in registers ----
+// The units of a Net<V, H> that take part: all H of an exact width, known at compile time (`units`
+// is a constant and every `j < n.units` below folds away); the first `units` of a padded one
+// (kernels/compiled_widths.hpp), set with set_units before anything reads the network. Every loop
+// over the units stops at `units`, so the units past it are never read, written or computed.
+template <int H, bool Padded = kPaddedWidth<H>>
+struct UnitCount {
+  static constexpr int units = H;
+  XS_HDI void set_units(int) {}
+};
+template <int H>
+struct UnitCount<H, true> {
+  int units = H;
+  XS_HDI void set_units(int n) { units = n; }
+};
+
 template <class V, int H>
-struct Net {
+struct Net : UnitCount<H> {
   V wh0[H], wh1[H];  // W_h row j = (wh0[j], wh1[j])
   V bh[H];
   V wo[H];
@@ -186,12 +203,16 @@ XS_UNROLL
   n.bo = V(0);
 }
 
-// Flat ParamLayout order <-> Net (scalar).
+// Flat ParamLayout order of width n.units <-> Net (scalar); load_params zeroes the units past it.
 template <class T, int H>
 XS_HDI void load_params(const T* flat, Net<T, H>& n) {
-  const ParamLayout L{H};
+  const ParamLayout L{n.units};
 XS_UNROLL
   for (int j = 0; j < H; ++j) {
+    if (j >= n.units) {
+      n.wh0[j] = n.wh1[j] = n.bh[j] = n.wo[j] = T(0);
+      continue;
+    }
     n.wh0[j] = flat[L.wh(j, 0)];
     n.wh1[j] = flat[L.wh(j, 1)];
     n.bh[j] = flat[L.bh(j)];
@@ -202,9 +223,10 @@ XS_UNROLL
 
 template <class T, int H>
 XS_HDI void store_params(const Net<T, H>& n, T* flat) {
-  const ParamLayout L{H};
+  const ParamLayout L{n.units};
 XS_UNROLL
   for (int j = 0; j < H; ++j) {
+    if (j >= n.units) break;
     flat[L.wh(j, 0)] = n.wh0[j];
     flat[L.wh(j, 1)] = n.wh1[j];
     flat[L.bh(j)] = n.bh[j];
@@ -271,6 +293,7 @@ XS_HDI V forward(const Net<V, H>& p, const Acts& act, X1 x1, X2 x2) {
   V zo = V(0);
 XS_UNROLL
   for (int j = 0; j < H; ++j) {
+    if (j >= p.units) break;
     const V h = activate_v<Ops>(act.hidden, preact(p.wh0[j], x1, p.wh1[j], x2, p.bh[j]));
     zo = j == 0 ? p.wo[0] * h : zo + p.wo[j] * h;
   }
@@ -281,9 +304,14 @@ XS_UNROLL
 template <class Ops, class V, int H, class Acts, class X1, class X2>
 XS_HDI V sample_step(const Net<V, H>& p, const Acts& act, X1 x1, X2 x2, V t, Net<V, H>& g) {
   V h[H];
+  if constexpr (kPaddedWidth<H>) {  // every h[j] read below is written first, but GCC cannot see it here
+XS_UNROLL
+    for (int j = 0; j < H; ++j) h[j] = V(0);
+  }
   V zo = V(0);
 XS_UNROLL
   for (int j = 0; j < H; ++j) {
+    if (j >= p.units) break;
     h[j] = activate_v<Ops>(act.hidden, preact(p.wh0[j], x1, p.wh1[j], x2, p.bh[j]));
     zo = j == 0 ? p.wo[0] * h[0] : zo + p.wo[j] * h[j];
   }
@@ -292,6 +320,7 @@ XS_UNROLL
   const V delta_o = e * derivative_v(act.output, y);
 XS_UNROLL
   for (int j = 0; j < H; ++j) {
+    if (j >= p.units) break;
     g.wo[j] = g.wo[j] + delta_o * h[j];
     // e_h = W_o^T delta_o with the weights before this iteration's update
     const V delta_h = (p.wo[j] * delta_o) * derivative_v(act.hidden, h[j]);
@@ -341,6 +370,7 @@ XS_HDI V train_iteration(Net<V, H>& p, const Acts& act, const Batch& in, const V
   const V loss = accumulate_batch<Ops>(p, act, in, g);
 XS_UNROLL
   for (int j = 0; j < H; ++j) {
+    if (j >= p.units) break;
     p.wh0[j] = p.wh0[j] - step * g.wh0[j];
     p.wh1[j] = p.wh1[j] - step * g.wh1[j];
     p.bh[j] = p.bh[j] - step * g.bh[j];
@@ -401,6 +431,7 @@ XS_UNROLL
   for (int a = 0; a < H; ++a) {
 XS_UNROLL
     for (int b = a + 1; b < H; ++b) {
+      if (b >= p.units) break;
       const T c = row_cosine(p.wh0[a], p.wh1[a], p.wh0[b], p.wh1[b]);
       const T ac = c < T(0) ? -c : c;
       if (ac > best_abs) {
@@ -423,14 +454,14 @@ XS_HDI CornerBatch<T> corner_targets(const StepConfig& c) {
   return corners;
 }
 
-// Initial state of one network from the shared Philox mapping: parameters, and for B != 4 the B
-// training points and their targets (x: 2B values, t: B values; unused for the corners).
+// Initial state of one network from the shared Philox mapping: parameters (of width p.units), and for
+// B != 4 the B training points and their targets (x: 2B values, t: B values; unused for the corners).
 template <class T, int H>
 XS_HDI void init_network(const StepConfig& c, uint64_t network, Net<T, H>& p, CornerBatch<T>& corners, T* x,
                          T* t) {
   NetworkRng rng(c.seed, c.config_id, network);
   T flat[4 * H + 1];
-  draw_initial_parameters(rng, H, c.init_range, flat);
+  draw_initial_parameters(rng, p.units, c.init_range, flat);
   load_params(flat, p);
   corners = corner_targets<T>(c);
   if (c.batch != 4) {
@@ -450,8 +481,10 @@ XS_HDI void finish_network(const StepConfig& c, T stop, const Net<T, H>& p, int 
   out.final_loss = last_loss;
   bool finite = is_finite(last_loss) && is_finite(p.bo);
 XS_UNROLL
-  for (int j = 0; j < H; ++j)
+  for (int j = 0; j < H; ++j) {
+    if (j >= p.units) break;
     finite = finite && is_finite(p.wh0[j]) && is_finite(p.wh1[j]) && is_finite(p.bh[j]) && is_finite(p.wo[j]);
+  }
   out.diverged = !finite;
   out.converged = finite && last_loss < stop;
   out.predictions[0] = forward<Ops>(p, c.act, Zero{}, Zero{});
@@ -496,7 +529,7 @@ XS_UNROLL
 // Agreement: the same real-number iteration as the reference, rounded in another order; in double with
 // the precise tanh it matches the reference to ~1e-13 (tests/test_lane_refill.cpp), in float to float.
 template <class V, int H>
-struct TanhFormNet {
+struct TanhFormNet : UnitCount<H> {
   V a0[H], a1[H], ab[H];  // W_h column 0, column 1, b_h; each halved
   V q[H];                 // W_o / 4
   V r;                    // b_o / 2
@@ -504,8 +537,10 @@ struct TanhFormNet {
 
 template <class V, int H>
 XS_HDI void to_tanh_form(const Net<V, H>& p, TanhFormNet<V, H>& n) {
+  n.set_units(p.units);
 XS_UNROLL
   for (int j = 0; j < H; ++j) {
+    if (j >= p.units) break;
     n.a0[j] = V(0.5) * p.wh0[j];
     n.a1[j] = V(0.5) * p.wh1[j];
     n.ab[j] = V(0.5) * p.bh[j];
@@ -516,8 +551,11 @@ XS_UNROLL
 
 template <class V, int H>
 XS_HDI void from_tanh_form(const TanhFormNet<V, H>& n, Net<V, H>& p) {
+  set_zero(p);
+  p.set_units(n.units);
 XS_UNROLL
   for (int j = 0; j < H; ++j) {
+    if (j >= n.units) break;
     p.wh0[j] = V(2) * n.a0[j];
     p.wh1[j] = V(2) * n.a1[j];
     p.bh[j] = V(2) * n.ab[j];
@@ -552,6 +590,7 @@ XS_HDI V tanh_form_iteration(TanhFormNet<V, H>& n, const TanhFormConstants<V>& k
   V c = n.r;
 XS_UNROLL
   for (int j = 0; j < H; ++j) {
+    if (j >= n.units) break;
     c = c + n.q[j];
     u[0][j] = Ops::tanh(n.ab[j]);                      // (0, 0)
     u[1][j] = Ops::tanh(n.a1[j] + n.ab[j]);            // (0, 1)
@@ -563,7 +602,10 @@ XS_UNROLL
   for (int s = 0; s < 4; ++s) {
     V arg = c;
 XS_UNROLL
-    for (int j = 0; j < H; ++j) arg = arg + n.q[j] * u[s][j];
+    for (int j = 0; j < H; ++j) {
+      if (j >= n.units) break;
+      arg = arg + n.q[j] * u[s][j];
+    }
     const V v = Ops::tanh(arg);
     ehat[s] = v + k.kappa[s];
     d[s] = ehat[s] * (V(1) - v * v);
@@ -571,6 +613,7 @@ XS_UNROLL
   const V D = (d[0] + d[1]) + (d[2] + d[3]);
 XS_UNROLL
   for (int j = 0; j < H; ++j) {
+    if (j >= n.units) break;
     V m[4];
     V S = V(0);
 XS_UNROLL

@@ -67,10 +67,14 @@ XS_UNROLL
   out.rmse[i] = o.rmse;
   out.cos_final[i] = o.cos_final;
   if (out.params != nullptr) {
+    const int count = ParamLayout{p.units}.count();  // of the network's width (p.units)
     T flat[4 * H + 1];
     store_params(p, flat);
 XS_UNROLL
-    for (int k = 0; k < 4 * H + 1; ++k) out.params[(4 * H + 1) * i + k] = flat[k];
+    for (int k = 0; k < 4 * H + 1; ++k) {
+      if (k >= count) break;
+      out.params[count * i + k] = flat[k];
+    }
   }
 }
 

@@ -47,7 +47,7 @@ TEST(CudaAgreement, DoubleMatchesReferenceAfter2000IterationsOn4096Seeds) {
 TEST(CudaAgreement, DoubleEveryActivationPairAndWidthMatchesReference) {
   SKIP_WITHOUT_CUDA();
   const Activation all[] = {Activation::identity, Activation::relu, Activation::sigmoid, Activation::tanh};
-  for (int hidden : kCompiledWidths)
+  for (int hidden = 1; hidden <= kMaxHidden; ++hidden)  // exact and padded instantiations (kernels/compiled_widths.hpp)
     for (Activation ha : all)
       for (Activation oa : all) {
         NetworkConfig c;
@@ -179,19 +179,41 @@ TEST(CudaAgreement, LaneRefillTrainsEachOfAMillionNetworksOnceAsTheReferenceDoes
   }
 }
 
-TEST(CudaAgreement, UnsupportedWidthIsAUsageErrorNamingHidden) {
+// docs/semantics.md §10 (math modes and agreement): every width in float, each math mode, to 1e-3
+// after 200 iterations (the tanh-form lane for sigmoid/sigmoid, the reference-order lane with the run-time pair for
+// tanh/sigmoid), as FloatEachMathModeMatchesReferenceAfter200Iterations does for H = 2.
+TEST(CudaAgreement, FloatEveryWidthMatchesReferenceAfter200Iterations) {
   SKIP_WITHOUT_CUDA();
-  int uncompiled = 0;  // the narrowest width without a kernel (5 with kernels/compiled_widths.hpp's 1, 2, 3, 4, 8)
-  for (int h = kMaxHidden; h >= 1; --h)
-    if (!is_compiled_width(h)) uncompiled = h;
-  if (uncompiled == 0) GTEST_SKIP() << "every width 1.." << kMaxHidden << " has a kernel";
+  for (int hidden = 1; hidden <= kMaxHidden; ++hidden)
+    for (MathMode math : {MathMode::precise, MathMode::fast})
+      for (Activation a : {Activation::sigmoid, Activation::tanh}) {
+        NetworkConfig c;
+        c.hidden_activation = a;
+        c.output_activation = Activation::sigmoid;
+        c.hidden = hidden;
+        c.max_iterations = 200;
+        c.stop_loss = 0;
+        const OutcomeBatch got = run(Backend::cuda, c, 12, 64, Precision::f32, math);
+        ASSERT_EQ(got.params.size(), 64u * (4 * hidden + 1));
+        double worst = 0;
+        for (size_t i = 0; i < got.size(); ++i) {
+          const Outcome want = reference_train(c, NetworkId{12, 1, i}).outcome;
+          EXPECT_EQ(got.diverged[i] != 0, want.diverged);
+          if (!want.diverged) worst = std::max(worst, max_abs_difference(got.at(i).params, want.params));
+        }
+        EXPECT_LT(worst, 1e-3) << math_mode_name(math) << " " << activation_name(a) << " H=" << hidden;
+      }
+}
+
+TEST(CudaAgreement, AWidthBeyondTheLargestIsAUsageErrorNamingHidden) {
+  SKIP_WITHOUT_CUDA();
   NetworkConfig c;
-  c.hidden = uncompiled;
+  c.hidden = kMaxHidden + 1;
   try {
     run(Backend::cuda, c, 1, 4, Precision::f32, MathMode::precise);
-    FAIL() << "H = " << uncompiled << " must be refused on cuda";
+    FAIL() << "H = " << c.hidden << " must be refused on cuda";
   } catch (const UsageError& e) {
-    EXPECT_NE(std::string(e.what()).find("--hidden: '" + std::to_string(uncompiled) + "'"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("--hidden: '" + std::to_string(c.hidden) + "'"), std::string::npos)
         << e.what();
   }
 }

@@ -265,6 +265,26 @@ TEST_F(StudyCli, EveryAxisCanVary) {
   EXPECT_NE(csv.find(",param_12\n"), std::string::npos);
 }
 
+// The README's grid example ("Studies"), scaled down (8 seeds, 200 iterations, 4 learning rates
+// instead of 20): every width of --hidden 2..8 trains on every backend (StudyCliOnCpuBackend runs it on
+// cpu, whose widths 5..8 are a padded instantiation: kernels/compiled_widths.hpp).
+TEST_F(StudyCli, TheReadmesGridOverHidden2To8Runs) {
+  const CliRun r = cli("study " + device_args() +
+                       " --seeds 8 --hidden-activation sigmoid,relu,tanh --lr 0.5..2.0:0.5 --hidden 2..8 "
+                       "--init-range 0.5,1.0 --max-epoch 200 --per-network --no-images --out readme-grid");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  const nlohmann::json s = stable_summary("readme-grid");
+  ASSERT_EQ(s.at("configurations").size(), 3u * 4u * 7u * 2u);
+  std::map<int, int> per_width;
+  for (const auto& c : s.at("configurations")) {
+    EXPECT_EQ(c.at("networks"), 8);
+    ++per_width[c.at("config").at("hidden").get<int>()];
+  }
+  EXPECT_EQ(per_width, (std::map<int, int>{{2, 24}, {3, 24}, {4, 24}, {5, 24}, {6, 24}, {7, 24}, {8, 24}}));
+  const std::string csv = slurp(root_ / "readme-grid" / "networks.csv");
+  EXPECT_NE(csv.find(",param_32\n"), std::string::npos) << "4H + 1 = 33 parameters at H = 8";
+}
+
 TEST_F(StudyCli, AStudyDirectoryInUseIsRefused) {
   // The lock is the directory's own flock: deleting a file cannot release it.
   const std::string lock = (root_ / "whole").string();

@@ -48,8 +48,8 @@ std::optional<MathMode> parse_math_choice(const std::string& flag, const std::st
 
 void require_compiled_width(Backend backend, int hidden) {
   if (!is_compiled_width(hidden))
-    throw UsageError(fmt::format("--hidden: '{}' is not supported on --device {}; use {} (--device reference runs 1..{})",
-                                 hidden, backend_name(backend), compiled_widths_text(), kMaxHidden));
+    throw UsageError(fmt::format("--hidden: '{}' is not supported on --device {}; use {}", hidden,
+                                 backend_name(backend), compiled_widths_text()));
 }
 
 void require_seed_rules(Backend backend, const NetworkConfig& config) {

@@ -60,8 +60,8 @@ struct OutcomeBatch : OutcomeFields<HostColumn> {
   void set(size_t i, const Outcome& o);  // row i from an Outcome (params only where kept)
 };
 
-// Throws UsageError naming --hidden where `hidden` is not one of the widths kernels/compiled_widths.hpp
-// lists (the cuda and cpu backends' instantiations).
+// Throws UsageError naming --hidden where `hidden` is not a width the instantiations of
+// kernels/compiled_widths.hpp train (the cuda and cpu backends'; every width 1..kMaxHidden).
 void require_compiled_width(Backend backend, int hidden);
 
 // Throws UsageError naming the first training-rule axis (--optimizer, --loss, --init, --init-cosine)

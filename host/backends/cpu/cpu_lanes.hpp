@@ -130,6 +130,8 @@ void train_lanes(const StepConfig& c, T stop, T step, const BatchSpec& spec, Net
 
   const OutcomeArrays arrays = arrays_of(out, spec.keep_params);
   Net<P, H> p;
+  set_zero(p);
+  p.set_units(spec.config.hidden);  // H, or up to H in a padded instantiation
   CornerBatch<T> corners;
   T cos_initial[L];
   P xs[2 * kMaxBatch], ts[kMaxBatch];
@@ -141,9 +143,10 @@ void train_lanes(const StepConfig& c, T stop, T step, const BatchSpec& spec, Net
   auto load = [&](int l, uint64_t i) {
     T x[2 * kMaxBatch], t[kMaxBatch];
     Net<T, H> n;
+    n.set_units(p.units);
     init_network(c, spec.first_network + i, n, corners, x, t);
     cos_initial[l] = max_row_cosine_of(n);
-    for (int j = 0; j < H; ++j) {
+    for (int j = 0; j < p.units; ++j) {
       lane(p.wh0[j], l) = n.wh0[j];
       lane(p.wh1[j], l) = n.wh1[j];
       lane(p.bh[j], l) = n.bh[j];
@@ -159,7 +162,9 @@ void train_lanes(const StepConfig& c, T stop, T step, const BatchSpec& spec, Net
   // Writes lane l's outcome: `iterations` run, the last iteration's loss.
   auto finish = [&](int l, int iterations, T last_loss) {
     Net<T, H> n;
-    for (int j = 0; j < H; ++j) {
+    set_zero(n);
+    n.set_units(p.units);
+    for (int j = 0; j < p.units; ++j) {
       n.wh0[j] = lane(p.wh0[j], l);
       n.wh1[j] = lane(p.wh1[j], l);
       n.bh[j] = lane(p.bh[j], l);
