@@ -48,7 +48,7 @@ struct Part {
 // writes them into out_dir. Statistics always come from the chunk files: one code path for a
 // whole run, a resumed run and merged shards.
 void assemble(const StudySpec& spec, const std::vector<Part>& parts, const std::string& out_dir,
-              const std::string& csv_path, const nlohmann::json& run, bool images, std::FILE* log) {
+              const std::string& csv_path, const nlohmann::json& run, bool images, std::FILE* table, std::FILE* log) {
   const StudyGrid grid(spec);
   StudySummary summary;
   summary.spec = spec;
@@ -73,8 +73,10 @@ void assemble(const StudySpec& spec, const std::vector<Part>& parts, const std::
     csv.commit();
   }
   write_summary(out_dir, summary);
-  std::fputs(comparison_table(summary).c_str(), stdout);
-  std::fflush(stdout);
+  if (table) {
+    std::fputs(comparison_table(summary).c_str(), table);
+    std::fflush(table);
+  }
   if (images) {
     std::string why;
     const auto plots = write_study_plots(plots_data(summary), out_dir, why);
@@ -166,16 +168,22 @@ ResolvedStudy resolve_study(StudySpec spec, const StudyRunOptions& options) {
   return r;
 }
 
-// Stage 2: open or create the directory: chunks/ and configs/, the lock (held until the
-// process ends), spec.json (unless a resumed study has it), and the state: new, or re-read
+// DIR/.lock's descriptor, closed (the lock released) when the study returns or throws.
+struct StudyDirLock {
+  int fd = -1;
+  ~StudyDirLock() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+// Stage 2: open or create the directory: chunks/ and configs/, the lock (held by `lock`), spec.json (unless a resumed study has it), and the state: new, or re-read
 // under the lock on --resume (with a killed process's temporaries removed), saved with the
 // backend that runs now. Returns that state.
-nlohmann::json open_study_dir(const ResolvedStudy& r) {
+nlohmann::json open_study_dir(const ResolvedStudy& r, StudyDirLock& lock) {
   const std::string& dir = r.dir();
   make_dir(dir + "/chunks");
   make_dir(dir + "/configs");
-  const int lock = lock_study_dir(dir);  // held until the process ends
-  (void)lock;
+  lock.fd = lock_study_dir(dir);
   nlohmann::json state;
   if (r.opt.resume) {
     state = read_study_state(dir, "--resume");  // as of now that we hold the lock
@@ -194,8 +202,9 @@ nlohmann::json open_study_dir(const ResolvedStudy& r) {
 // What the chunks carry across configurations.
 struct ChunkRun {
   // `total` networks of this shard, `already` of them done before this process (a resumed run).
-  ChunkRun(std::FILE* log, uint64_t total, uint64_t already) : progress(log, total, already), done(already) {}
+  ChunkRun(std::FILE* log, uint64_t total, uint64_t already) : progress(log, total, already), total(total), done(already) {}
   StudyProgress progress;
+  uint64_t total = 0;           // networks of this shard
   uint64_t done = 0;            // networks done, counting those of a resumed run
   uint64_t iterations = 0;      // network-iterations run by this process
   uint64_t chunks_written = 0;  // by this process (the test hooks count them)
@@ -272,7 +281,8 @@ ConfigChunks run_config_chunks(const ResolvedStudy& r, const StudyGrid& grid, ui
     c.merged.merge(stats);
     run.done += bs.count;
     run.iterations += stats.network_iterations;
-    run.progress.update(run.done, run.iterations);
+    if (r.opt.progress_bar) run.progress.update(run.done, run.iterations);
+    if (r.opt.after_chunk) r.opt.after_chunk(run.done, run.total);
     if (run.stop_after && run.chunks_written >= run.stop_after) std::_Exit(3);  // test hook: as if killed here
   }
   return c;
@@ -320,7 +330,8 @@ void print_study_start(const ResolvedStudy& r, const StudyGrid& grid, uint64_t a
 void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
   const ResolvedStudy r = resolve_study(std::move(spec), options);
   const StudyGrid grid(r.spec);
-  nlohmann::json state = open_study_dir(r);
+  StudyDirLock lock;
+  nlohmann::json state = open_study_dir(r, lock);
   const uint64_t per_config = r.range.end - r.range.begin;
   const uint32_t first_config = state.at("next_config").get<uint32_t>();
   const uint64_t already = first_config * per_config + state.at("done").get<uint64_t>();
@@ -329,7 +340,7 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
   run.summaries = state.value("summaries", "");
   for (uint32_t id = first_config; id < grid.size(); ++id)
     finish_config(r, grid, id, run_config_chunks(r, grid, id, state, run, log), state);
-  run.progress.finish();
+  if (r.opt.progress_bar) run.progress.finish();
   // Stage 5: the study is complete; assemble its summary from the directory.
   state["complete"] = true;
   save_study_state(r.dir(), state);
@@ -338,7 +349,7 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
                                    {"summaries", state.value("summaries", "")},
                                    {"shard", {{"index", r.opt.shard_index}, {"count", r.opt.shard_count}}}};
   assemble(r.spec, {Part{r.dir(), state}}, r.dir(), r.opt.csv_file.empty() ? r.dir() + "/networks.csv" : r.opt.csv_file,
-           run_info, r.opt.images, log);
+           run_info, r.opt.images, r.opt.table, log);
 }
 
 void merge_studies(const std::vector<std::string>& dirs, const std::string& out_dir, bool images, std::FILE* log) {
@@ -389,7 +400,7 @@ void merge_studies(const std::vector<std::string>& dirs, const std::string& out_
   assemble(spec, ordered, out_dir, out_dir + "/networks.csv",
            {{"backend", backends[0]}, {"shard_backends", backends}, {"summaries", all_summaries},
             {"shard_summaries", summaries}, {"merged_from", from}},
-           images, log);
+           images, stdout, log);
   nlohmann::json state = {{"format", kStudyStateFormat},
                           {"spec", spec_json},
                           {"complete", true},
