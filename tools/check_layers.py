@@ -2,7 +2,8 @@
 """Every include points down: checks each project #include against the layer table below.
 
 A file in folder F may include a project header only from F itself or from a folder that F's row
-lists. Rows are ordered bottom to top; tests/, bench/, tools/ and python/ sit above everything.
+lists. Rows are ordered bottom to top; python/ (the Python package's bindings) is a top layer beside
+host/cli; tests/, bench/ and tools/ sit above everything.
 Usage: tools/check_layers.py [ROOT]   (exit 1 and one line per violation when an include points up)
 """
 import os
@@ -22,8 +23,10 @@ LAYERS = {
     "host/study": ["core", "kernels", "reference", "host/io", "host/backends", "host/images"],
     "host/cli": ["core", "kernels", "reference", "host/io", "host/backends", "host/images",
                  "host/report", "host/regression", "host/study"],
+    "python": ["core", "kernels", "reference", "host/io", "host/backends", "host/images",
+               "host/report", "host/regression", "host/study"],
 }
-TOP = ("tests", "bench", "tools", "python")
+TOP = ("tests", "bench", "tools")
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 
@@ -40,7 +43,7 @@ def main():
     root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..")
     bad = []
     checked = 0
-    for top in ["core", "kernels", "reference", "host"]:
+    for top in ["core", "kernels", "reference", "host", "python"]:
         for dirpath, _, names in os.walk(os.path.join(root, top)):
             for name in names:
                 if not name.endswith((".hpp", ".cpp", ".cu", ".cuh", ".h")):

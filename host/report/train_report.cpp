@@ -176,36 +176,48 @@ Outcome run_train_report(const TrainRequest& request, std::FILE* out) {
   fs::path image_dir;
   if (images) image_dir = make_dir(request.out_dir, "images");
 
-  ReferenceOptions options;
-  options.record_trace = true;
-  options.snapshot_iterations = progress_iterations(config.max_iterations);  // a superset of the printed ones
-  const auto start = std::chrono::steady_clock::now();
-  const ReferenceRun run = reference_train(config, request.id, options);
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
-  TrainReportContext context;
-  context.request = &request;
-  context.run = &run;
-  context.elapsed_s = elapsed;
-  context.progress_iterations = progress_iterations(run.outcome.iterations);
+  const TracedRun traced = train_traced(config, request.id);
+  std::vector<std::string> image_paths;
   if (images) {
     TrainImageRequest image_request;
     image_request.config = &config;
-    image_request.run = &run;
+    image_request.run = &traced.run;
     image_request.dir = image_dir.string();
     image_request.prefix = request.image_prefix.empty()
                                ? fmt::format("{}_L02_{}", request.program, activation_name(config.hidden_activation))
                                : request.image_prefix;
-    context.image_paths = write_train_images(image_request);
+    image_paths = write_train_images(image_request);
   }
+  write_train_report(request, traced, image_paths, out);
+  append_results_line(request, traced.run, results_path);
+  return traced.run.outcome;
+}
 
+TracedRun train_traced(const NetworkConfig& config, const NetworkId& id) {
+  validate(config);
+  ReferenceOptions options;
+  options.record_trace = true;
+  options.snapshot_iterations = progress_iterations(config.max_iterations);  // a superset of the printed ones
+  TracedRun traced;
+  const auto start = std::chrono::steady_clock::now();
+  traced.run = reference_train(config, id, options);
+  traced.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return traced;
+}
+
+void write_train_report(const TrainRequest& request, const TracedRun& traced,
+                        const std::vector<std::string>& image_paths, std::FILE* out) {
+  TrainReportContext context;
+  context.request = &request;
+  context.run = &traced.run;
+  context.elapsed_s = traced.elapsed_s;
+  context.progress_iterations = progress_iterations(traced.run.outcome.iterations);
+  context.image_paths = image_paths;
   if (request.log_format == LogFormat::json)
     write_json_log(context, out);
   else
     write_text_report(context, out);
   std::fflush(out);
-  append_results_line(request, run, results_path);
-  return run.outcome;
 }
 
 }  // namespace xorseed

@@ -4,9 +4,11 @@
 #pragma once
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "core/network_config.hpp"
 #include "core/outcome.hpp"
+#include "reference/reference_trainer.hpp"
 
 namespace xorseed {
 
@@ -32,5 +34,17 @@ void prepare_train_outputs(const TrainRequest& request);
 
 // Runs and reports; returns the outcome. Throws UsageError for an unwritable out_dir.
 Outcome run_train_report(const TrainRequest& request, std::FILE* out);
+
+// Its two halves, for the Python package's train() (which writes no files): the network trained by
+// the reference with the full trace and the snapshots the report prints (UsageError for an invalid
+// config), and the report of such a run (text or JSON lines, as request.log_format says), naming the
+// images already written.
+struct TracedRun {
+  ReferenceRun run;
+  double elapsed_s = 0;  // wall time of the training alone
+};
+TracedRun train_traced(const NetworkConfig& config, const NetworkId& id);
+void write_train_report(const TrainRequest& request, const TracedRun& traced,
+                        const std::vector<std::string>& image_paths, std::FILE* out);
 
 }  // namespace xorseed

@@ -96,7 +96,7 @@ void handle_stop_signals(bool on) {
 // writes them into out_dir. Statistics always come from the chunk files: one code path for a
 // whole run, a resumed run and merged shards.
 void assemble(const StudySpec& spec, const std::vector<Part>& parts, const std::string& out_dir,
-              const std::string& csv_path, const nlohmann::json& run, bool images, std::FILE* log) {
+              const std::string& csv_path, const nlohmann::json& run, bool images, std::FILE* table, std::FILE* log) {
   const StudyGrid grid(spec);
   StudySummary summary;
   summary.spec = spec;
@@ -125,8 +125,10 @@ void assemble(const StudySpec& spec, const std::vector<Part>& parts, const std::
     csv.commit();
   }
   write_summary(out_dir, summary);
-  std::fputs(comparison_table(summary).c_str(), stdout);
-  std::fflush(stdout);
+  if (table) {
+    std::fputs(comparison_table(summary).c_str(), table);
+    std::fflush(table);
+  }
   if (images) {
     std::string why;
     const auto plots = write_study_plots(plots_data(summary), out_dir, why);
@@ -242,23 +244,30 @@ ResolvedStudy resolve_study(StudySpec spec, const StudyRunOptions& options) {
   return r;
 }
 
-// Stage 2: open or create the directory: chunks/ and configs/, the lock (held until the
-// process ends), spec.json (unless a resumed study has it), and the state: new, or re-read
+// DIR/.lock's descriptor, closed (the lock released) when the study returns or throws.
+struct StudyDirLock {
+  int fd = -1;
+  ~StudyDirLock() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+// Stage 2: open or create the directory: chunks/ and configs/, the lock (held by `lock`), spec.json (unless a resumed study has it), and the state: new, or re-read
 // under the lock on --resume (with a killed process's temporaries removed), saved with the
 // backend that runs now. Returns that state.
-nlohmann::json open_study_dir(const ResolvedStudy& r) {
+nlohmann::json open_study_dir(const ResolvedStudy& r, StudyDirLock& lock) {
   const std::string& dir = r.dir();
   nlohmann::json state;
   if (r.opt.resume) {
-    lock_study_dir(dir, /*exclusive=*/true, "--out");  // held until the process ends
+    lock.fd = lock_study_dir(dir, /*exclusive=*/true, "--out");  // held until run_study returns
     // As of now that we hold the lock: every file verified before anything is written.
     state = read_study_state(dir, "--resume");
-    if (state.at("spec") != spec_to_json(r.spec)) throw UsageError(fmt::format("--resume: '{}' changed meanwhile", dir));
+    if (normalized_spec_json(state.at("spec"), dir + "/state.json") != spec_to_json(r.spec)) throw UsageError(fmt::format("--resume: '{}' changed meanwhile", dir));
     verify_study_dir(dir, state, r.spec, r.range.begin, r.range.end, /*check_spec=*/true);
     remove_stale_temporaries(dir);
   } else {
     make_dir(dir);
-    lock_study_dir(dir, /*exclusive=*/true, "--out");
+    lock.fd = lock_study_dir(dir, /*exclusive=*/true, "--out");
     if (path_exists(dir + "/state.json") || (!is_empty_or_missing_dir(dir) && !is_unstarted_study_dir(dir)))
       throw UsageError(fmt::format("--out: '{}' was taken by another study meanwhile", dir));
     remove_stale_temporaries(dir);
@@ -276,8 +285,9 @@ nlohmann::json open_study_dir(const ResolvedStudy& r) {
 // What the chunks carry across configurations.
 struct ChunkRun {
   // `total` networks of this shard, `already` of them done before this process (a resumed run).
-  ChunkRun(std::FILE* log, uint64_t total, uint64_t already) : progress(log, total, already), done(already) {}
+  ChunkRun(std::FILE* log, uint64_t total, uint64_t already) : progress(log, total, already), total(total), done(already) {}
   StudyProgress progress;
+  uint64_t total = 0;           // networks of this shard
   uint64_t done = 0;            // networks done, counting those of a resumed run
   uint64_t iterations = 0;      // network-iterations run by this process
   uint64_t chunks_written = 0;  // by this process (the test hooks count them)
@@ -375,7 +385,8 @@ ConfigChunks run_config_chunks(const ResolvedStudy& r, const StudyGrid& grid, ui
     c.merged.merge(stats);
     run.done += bs.count;
     run.iterations += stats.network_iterations;
-    run.progress.update(run.done, run.iterations);
+    if (r.opt.progress_bar) run.progress.update(run.done, run.iterations);
+    if (r.opt.after_chunk) r.opt.after_chunk(run.done, run.total);
     if (run.stop_after && run.chunks_written >= run.stop_after) std::_Exit(3);  // test hook: as if killed here
     stop_if_signalled(r, log);
   }
@@ -425,7 +436,8 @@ void print_study_start(const ResolvedStudy& r, const StudyGrid& grid, uint64_t a
 void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
   const ResolvedStudy r = resolve_study(std::move(spec), options);
   const StudyGrid grid(r.spec);
-  nlohmann::json state = open_study_dir(r);
+  StudyDirLock lock;
+  nlohmann::json state = open_study_dir(r, lock);
   const uint64_t per_config = r.range.end - r.range.begin;
   const uint32_t first_config = state.at("next_config").get<uint32_t>();
   const uint64_t already = first_config * per_config + state.at("done").get<uint64_t>();
@@ -438,7 +450,7 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
     stop_if_signalled(r, log);
   }
   handle_stop_signals(false);  // the rest is short; a kill there leaves a complete state to reassemble
-  run.progress.finish();
+  if (r.opt.progress_bar) run.progress.finish();
   // Stage 5: the study is complete; assemble its summary from the directory.
   state["complete"] = true;
   save_study_state(r.dir(), state);
@@ -447,7 +459,7 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
                                    {"summaries", state.value("summaries", "")},
                                    {"shard", {{"index", r.opt.shard_index}, {"count", r.opt.shard_count}}}};
   assemble(r.spec, {Part{r.dir(), state, r.range.begin, r.range.end}}, r.dir(), r.opt.csv_file.empty() ? r.dir() + "/networks.csv" : r.opt.csv_file,
-           run_info, r.opt.images, log);
+           run_info, r.opt.images, r.opt.table, log);
 }
 
 void merge_studies(const std::vector<std::string>& dirs, const std::string& out_dir, bool images, std::FILE* log) {
@@ -547,7 +559,7 @@ void merge_studies(const std::vector<std::string>& dirs, const std::string& out_
   assemble(spec, ordered, out_dir, out_dir + "/networks.csv",
            {{"backend", backends[0]}, {"shard_backends", backends}, {"summaries", all_summaries},
             {"shard_summaries", summaries}, {"merged_from", from}},
-           images, log);
+           images, stdout, log);
   nlohmann::json state = {{"format", kStudyStateFormat},
                           {"spec", spec_json},
                           {"complete", true},

@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -24,10 +25,17 @@ struct StudyRunOptions {
   // The spec keys the user gave and how ("seeds" -> "--seeds", or "FILE: key 'seeds'" from --spec),
   // so that --resume names the one that conflicts with the study.
   std::map<std::string, std::string> given;
+  // The Python package's hooks (the CLI leaves them as they are). after_chunk runs after every chunk is
+  // saved with the networks done and the shard's total; an exception it throws ends the study there,
+  // the chunk saved and the directory resumable (--resume), and leaves run_study.
+  std::function<void(uint64_t done, uint64_t total)> after_chunk;
+  bool progress_bar = true;   // StudyProgress's bar or lines on the log
+  std::FILE* table = stdout;  // the comparison table at the end; nullptr: not printed
 };
 
 // Runs (or resumes) a study into options.out_dir and writes its summary; progress and the
-// report's location go to `log`. Bad input -> UsageError before anything is written.
+// report's location go to `log`. Bad input -> UsageError before anything is written. The directory's
+// lock is held until run_study returns or throws (or the process ends).
 // SIGINT / SIGTERM: the chunk in flight is finished and saved (a second signal stops at once; the
 // chunk is then dropped, nothing half-written), the resume command is printed, and the process
 // exits with 130 / 143. Test hook: XORSEED_TEST_STOP_AFTER_CHUNKS=k exits (code 3) right after the
