@@ -31,7 +31,6 @@ struct RegressArgs {
   RegressionSpec spec;
   std::string out = ".";
   std::string device = "auto";
-  std::string seed = "0";  // text, read by parse_uint64: -1 or 2^64 is an error, not a wrap or a clamp
   bool no_images = false;
 };
 
