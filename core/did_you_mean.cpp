@@ -10,19 +10,18 @@ namespace xorseed {
 
 namespace {
 
+// Optimal string alignment distance: insertions, deletions, substitutions and transpositions of
+// neighbours ("trian" is one step from "train"), each costing 1.
 size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i)
     for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
-  }
-  return row[b.size()];
+  return d[a.size()][b.size()];
 }
 
 }  // namespace
@@ -43,16 +42,10 @@ std::string did_you_mean(const std::string& given, const std::vector<std::string
   return best.empty() ? "" : "; did you mean " + best + "?";
 }
 
-std::string quoted_value(const std::string& text) {
-  std::string s;
-  for (char ch : text.substr(0, 60)) s += static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f ? '?' : ch;
-  return text.size() > 60 ? s + "..." : s;
-}
-
 void throw_not_one_of(const std::string& flag, const std::string& text, const std::vector<std::string>& candidates) {
   std::string list;
   for (const std::string& c : candidates) list += (list.empty() ? "" : ", ") + c;
-  throw UsageError(fmt::format("{}: '{}' is not one of {}{}", flag, quoted_value(text), list,
+  throw UsageError(fmt::format("{}: '{}' is not one of {}{}", flag, excerpt(text), list,
                                did_you_mean(text, candidates)));
 }
 

@@ -1,6 +1,6 @@
 // Suggestions for a misspelt name: a flag of a subcommand, a subcommand, or a name value
 // (--hidden-activation sigmod). One rule everywhere: the candidate at the smallest edit
-// distance (Levenshtein), when that distance is at most max(1, length / 3).
+// distance (Levenshtein with transpositions of neighbours), when that distance is at most max(1, length / 3).
 #pragma once
 #include <string>
 #include <vector>
@@ -12,10 +12,6 @@ std::string closest_name(const std::string& given, const std::vector<std::string
 
 // "; did you mean X?" or "".
 std::string did_you_mean(const std::string& given, const std::vector<std::string>& candidates);
-
-// A value as an error message quotes it: at most 60 characters (then "..."), control
-// characters shown as '?'.
-std::string quoted_value(const std::string& text);
 
 // UsageError "<flag>: '<text>' is not one of a, b, c[; did you mean b?]".
 [[noreturn]] void throw_not_one_of(const std::string& flag, const std::string& text,

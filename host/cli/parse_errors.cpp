@@ -7,10 +7,14 @@
 #include <fmt/format.h>
 
 #include "core/did_you_mean.hpp"
+#include "core/usage_error.hpp"
 
 namespace xorseed::cli {
 
 namespace {
+
+// A user's text as a message quotes it: an excerpt, one line.
+std::string quoted(const std::string& text) { return escape_controls(excerpt(text)); }
 
 std::vector<std::string> subcommand_names(const CLI::App& app) {
   std::vector<std::string> names;
@@ -56,16 +60,16 @@ std::string unexpected(const CLI::App& app, const CLI::App* cmd, const std::stri
     const std::string flag = arg.substr(0, arg.find('='));
     if (!cmd)
       return fmt::format("{}: '{}' is not a flag of xorseed; a subcommand comes first: {} (xorseed --help)", flag,
-                         quoted_value(flag), joined(subcommand_names(app)));
+                         quoted(flag), joined(subcommand_names(app)));
     return fmt::format("{}: '{}' is not a flag of xorseed {}{} (xorseed {} --help lists them)", flag,
-                       quoted_value(flag), cmd->get_name(), did_you_mean(flag, flag_names(*cmd)), cmd->get_name());
+                       quoted(flag), cmd->get_name(), did_you_mean(flag, flag_names(*cmd)), cmd->get_name());
   }
   if (!cmd)
-    return fmt::format("'{}' is not a subcommand; one of {}{}", quoted_value(arg), joined(subcommand_names(app)),
+    return fmt::format("'{}' is not a subcommand; one of {}{}", quoted(arg), joined(subcommand_names(app)),
                        did_you_mean(arg, subcommand_names(app)));
   for (const std::string& name : subcommand_names(app))
     if (arg == name) return fmt::format("'{}': one subcommand at a time (xorseed {} was given first)", arg, cmd->get_name());
-  return fmt::format("'{}' is not expected: xorseed {} takes flags (--name VALUE){}", quoted_value(arg),
+  return fmt::format("'{}' is not expected: xorseed {} takes flags (--name VALUE){}", quoted(arg),
                      cmd->get_name(), cmd->get_name() == "merge" ? " and the shard directories" : "");
 }
 
@@ -128,7 +132,7 @@ std::string parse_error_message(const CLI::App& app, const CLI::ParseError& e, i
     const std::string rest = after(what, "Could not convert: ");
     if (!rest.empty()) {
       const std::string flag = first_word(rest);
-      return fmt::format("{}: '{}' is not a valid value (xorseed {} --help)", flag, quoted_value(after(rest, " = ")),
+      return fmt::format("{}: '{}' is not a valid value (xorseed {} --help)", flag, quoted(after(rest, " = ")),
                          cmd ? cmd->get_name() : "");
     }
     const std::string flag = what.substr(0, what.find(':'));

@@ -56,10 +56,11 @@ bool use_cuda(const std::string& device) {
 }
 
 void run_regress(RegressArgs& args) {
-  args.spec.samples = parse_int("--samples", args.samples, 1, INT32_MAX);
-  args.spec.noise = parse_finite_double("--noise", args.noise);
+  // Any int and any double here; validate() says what each flag allows.
+  args.spec.samples = parse_int("--samples", args.samples, INT32_MIN, INT32_MAX);
+  args.spec.noise = parse_double("--noise", args.noise);
   args.spec.seed = parse_uint64("--seed", args.seed);
-  args.spec.datasets = parse_int("--datasets", args.datasets, 1, INT32_MAX);
+  args.spec.datasets = parse_int("--datasets", args.datasets, INT32_MIN, INT32_MAX);
   validate(args.spec);
   if (!args.no_images && !images_available())
     throw UsageError("images: this xorseed was built without Cairo/giflib, so the surface GIF cannot be written; "

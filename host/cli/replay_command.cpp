@@ -57,8 +57,6 @@ void run(const ReplayArgs& a) {
   request.log_format = format;
   request.out_dir = a.out;
   request.images = !a.no_images;
-  prepare_train_outputs(request);  // an unwritable --out is found before any training
-
   std::string note;
   auto trainer = make_trainer(parse_backend("--device", a.device), note);
   BatchSpec bs;
@@ -68,9 +66,13 @@ void run(const ReplayArgs& a) {
   bs.first_network = network;
   bs.count = 1;
   bs.precision = trainer->backend() == Backend::reference ? Precision::f64 : spec.precision;
-  bs.math = spec.math.value_or(trainer->default_math(bs.precision));  // a study's spec.json names it; a hand-written one may say auto
+  // The reference computes in double with precise math whatever the study ran in; the other
+  // backends replay the study's math (a hand-written spec may say auto).
+  bs.math = trainer->backend() == Backend::reference ? MathMode::precise
+                                                     : spec.math.value_or(trainer->default_math(bs.precision));
   bs.keep_params = true;
   trainer->check_supported(bs);
+  prepare_train_outputs(request);  // every input is checked, and an unwritable --out found, before any training
   OutcomeBatch batch;
   trainer->train(bs, batch);
   const Outcome o = batch.at(0);

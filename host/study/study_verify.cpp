@@ -174,7 +174,8 @@ void verify_spec_file(const std::string& dir, const nlohmann::json& state_spec) 
   std::string text;
   if (!read_file(path, text)) throw damaged(path, "is missing; the study directory is damaged");
   const nlohmann::json j = parse_json_bounded(text, kSpecJsonDepth, path);
-  if (spec_to_json(spec_from_json(j, path)) != state_spec)
+  // Both normalised: a study written before an axis existed has neither key (the default).
+  if (spec_to_json(spec_from_json(j, path)) != normalized_spec_json(state_spec, dir + "/state.json"))
     throw damaged(path, "differs from the spec the study started with (state.json's 'spec'); restore it or rerun the "
                         "study into another --out");
 }
