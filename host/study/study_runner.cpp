@@ -444,12 +444,19 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
   print_study_start(r, grid, already, log);
   ChunkRun run(log, per_config * grid.size(), already);
   run.summaries = state.value("summaries", "");
-  handle_stop_signals(true);
-  for (uint32_t id = first_config; id < grid.size(); ++id) {
-    finish_config(r, grid, id, run_config_chunks(r, grid, id, state, run, log), state);
-    stop_if_signalled(r, log);
+  {
+    // The handlers are the CLI's (options.handle_signals); a host such as Python keeps its own.
+    struct StopSignals {
+      bool on;
+      explicit StopSignals(bool on) : on(on) { if (on) handle_stop_signals(true); }
+      // The rest is short; a kill there leaves a complete state to reassemble.
+      ~StopSignals() { if (on) handle_stop_signals(false); }
+    } stop_signals(r.opt.handle_signals);
+    for (uint32_t id = first_config; id < grid.size(); ++id) {
+      finish_config(r, grid, id, run_config_chunks(r, grid, id, state, run, log), state);
+      stop_if_signalled(r, log);
+    }
   }
-  handle_stop_signals(false);  // the rest is short; a kill there leaves a complete state to reassemble
   if (r.opt.progress_bar) run.progress.finish();
   // Stage 5: the study is complete; assemble its summary from the directory.
   state["complete"] = true;

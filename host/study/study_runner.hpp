@@ -30,13 +30,14 @@ struct StudyRunOptions {
   // the chunk saved and the directory resumable (--resume), and leaves run_study.
   std::function<void(uint64_t done, uint64_t total)> after_chunk;
   bool progress_bar = true;   // StudyProgress's bar or lines on the log
+  bool handle_signals = true; // SIGINT / SIGTERM as below (the CLI); false: the host's own handlers (Python)
   std::FILE* table = stdout;  // the comparison table at the end; nullptr: not printed
 };
 
 // Runs (or resumes) a study into options.out_dir and writes its summary; progress and the
 // report's location go to `log`. Bad input -> UsageError before anything is written. The directory's
 // lock is held until run_study returns or throws (or the process ends).
-// SIGINT / SIGTERM: the chunk in flight is finished and saved (a second signal stops at once; the
+// SIGINT / SIGTERM (with options.handle_signals): the chunk in flight is finished and saved (a second signal stops at once; the
 // chunk is then dropped, nothing half-written), the resume command is printed, and the process
 // exits with 130 / 143. Test hook: XORSEED_TEST_STOP_AFTER_CHUNKS=k exits (code 3) right after the
 // k-th chunk is saved, like a kill.

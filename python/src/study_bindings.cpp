@@ -49,6 +49,7 @@ void run_study_py(const nb::dict& values, const std::string& spec_json, const st
     if (spec_json.empty() && spec_file.empty()) set_spec_value(spec, key, flag_of(key), nb::cast<std::string>(v));
   }
   StudyRunOptions opt;
+  opt.handle_signals = false;  // Python's SIGINT handler stays: after_chunk turns it into KeyboardInterrupt
   const bool spec_given = !spec_json.empty() || !spec_file.empty();
   if (spec_given) {
     if (per_network || !first_flag.empty())
