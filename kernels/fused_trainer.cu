@@ -8,6 +8,7 @@
 // = 3.5e11. Memory: ~150 bytes per *network* (not per iteration), so at T = 20000 the kernel is
 // issue-bound by orders of magnitude.
 #include <algorithm>
+#include <vector>
 
 #include "kernels/compiled_widths.hpp"
 #include "kernels/cuda_check.hpp"
@@ -54,7 +55,9 @@ __device__ __forceinline__ void run_lanes(const LaneJob<T>& job, unsigned long l
 template <class Math, class T, int H>
 __global__ void __launch_bounds__(kThreads) lanes_kernel(LaneJob<T> job, unsigned long long* next) {
   using Ops = MathOps<Math, T>;
-  if (!uses_tanh_form<T>(job.c))
+  if (uses_rule_lane(job.c))
+    run_lanes<RuleRunner<Ops, T, H>>(job, next);
+  else if (!uses_tanh_form<T>(job.c))
     run_lanes<ReferenceRunner<Ops, T, H>>(job, next);
   else if (job.stop > T(0))
     run_lanes<TanhFormRunner<Ops, T, H, true>>(job, next);
@@ -75,14 +78,40 @@ struct DeviceBuffers {
   OutcomeArrays out;
   void* initial;  // (4H + 1) T per network
   void* final;
+  void* inputs;   // 2B T per network where the host gives the initial state and B != 4, else null
   unsigned long long* next;  // the lanes' counter
 
-  DeviceBuffers(uint64_t capacity, int hidden, bool f64, bool keep_params)
+  DeviceBuffers(uint64_t capacity, int hidden, bool f64, bool keep_params, size_t inputs_per_network = 0)
       : out(allocate_outcomes(arena, capacity, hidden, keep_params)),
         initial(arena.bytes(capacity * (4 * static_cast<size_t>(hidden) + 1) * (f64 ? 8 : 4))),
         final(arena.bytes(capacity * (4 * static_cast<size_t>(hidden) + 1) * (f64 ? 8 : 4))),
+        inputs(inputs_per_network ? arena.bytes(capacity * inputs_per_network * (f64 ? 8 : 4)) : nullptr),
         next(arena.array<unsigned long long>(1)) {}
 };
+
+// The 2B inputs per network the host uploads (0: the kernels draw the state, or the corners).
+size_t host_inputs_per_network(const FusedRequest& req) {
+  return req.host_initial && req.config.batch != 4 ? 2 * static_cast<size_t>(req.config.batch) : 0;
+}
+
+// Uploads the host's initial state of networks first .. first + count - 1 (req.host_initial), rounded to T.
+// Napkin math: (4H + 1 + 2B) T per network over PCIe, ~40 bytes for 2-2-1 on the corners: at ~20 GB/s
+// 2^24 networks take ~35 ms, against seconds of training.
+template <class T>
+void upload_initial_state(const FusedRequest& req, uint64_t first, uint64_t count, const DeviceBuffers& buf,
+                          cudaStream_t stream) {
+  const size_t np = 4 * static_cast<size_t>(req.hidden) + 1, nx = host_inputs_per_network(req);
+  std::vector<T> params(count * np), inputs(count * nx);
+  std::vector<double> p(np), x(2 * kMaxBatch);
+  for (uint64_t i = 0; i < count; ++i) {
+    req.host_initial(first - req.first_network + i, p.data(), x.data());
+    for (size_t k = 0; k < np; ++k) params[i * np + k] = static_cast<T>(p[k]);
+    for (size_t k = 0; k < nx; ++k) inputs[i * nx + k] = static_cast<T>(x[k]);
+  }
+  XS_CUDA_CHECK(cudaMemcpyAsync(buf.initial, params.data(), params.size() * sizeof(T), cudaMemcpyHostToDevice, stream));
+  if (nx) XS_CUDA_CHECK(cudaMemcpyAsync(buf.inputs, inputs.data(), inputs.size() * sizeof(T), cudaMemcpyHostToDevice, stream));
+  XS_CUDA_CHECK(cudaStreamSynchronize(stream));  // the host vectors go out of scope
+}
 
 // Blocks of `threads` for the persistent lanes kernel: as many as are resident at once (occupancy x SMs,
 // or cap_per_sm x SMs when cap_per_sm > 0), fewer when the chunk is smaller.
@@ -110,6 +139,11 @@ void launch_typed(const FusedRequest& req, uint64_t first, uint64_t count, const
   job.first_network = first;
   job.count = count;
   job.params = ChunkParams<T>{static_cast<T*>(buf.initial), static_cast<T*>(buf.final)};
+  if (req.host_initial) {
+    upload_initial_state<T>(req, first, count, buf, stream);
+    job.params.given = true;
+    job.params.inputs = static_cast<T*>(buf.inputs);
+  }
   job.out = buf.out;
   const unsigned per_network_blocks = static_cast<unsigned>((count + kThreads - 1) / kThreads);
   init_kernel<T, H><<<per_network_blocks, kThreads, 0, stream>>>(job);
@@ -163,7 +197,7 @@ uint64_t fused_chunk_networks(int hidden, bool f64, bool keep_params) {
 void fused_train(const FusedRequest& req, const FusedHostOutputs& out) {
   if (req.count == 0) return;
   const uint64_t chunk = std::min<uint64_t>(req.count, fused_chunk_networks(req.hidden, req.f64, req.keep_params));
-  DeviceBuffers buf(chunk, req.hidden, req.f64, req.keep_params);
+  DeviceBuffers buf(chunk, req.hidden, req.f64, req.keep_params, host_inputs_per_network(req));
   for (uint64_t done = 0; done < req.count; done += chunk) {
     const uint64_t n = std::min<uint64_t>(chunk, req.count - done);
     launch(req, req.first_network + done, n, buf, nullptr);
@@ -173,7 +207,7 @@ void fused_train(const FusedRequest& req, const FusedHostOutputs& out) {
 }
 
 std::vector<float> fused_time_kernel(const FusedRequest& req, int warmup, int repeats) {
-  DeviceBuffers buf(req.count, req.hidden, req.f64, req.keep_params);
+  DeviceBuffers buf(req.count, req.hidden, req.f64, req.keep_params, host_inputs_per_network(req));
   for (int k = 0; k < warmup; ++k) launch(req, req.first_network, req.count, buf, nullptr);
   XS_CUDA_CHECK(cudaDeviceSynchronize());
   return time_launches([&] { launch(req, req.first_network, req.count, buf, nullptr); }, repeats);
@@ -197,7 +231,7 @@ OutcomeSummary fused_train_reduced(const FusedRequest& req, const StatsParams& p
   FusedRequest r = req;
   r.keep_params = false;
   const uint64_t chunk = std::min<uint64_t>(req.count, fused_reduced_chunk_networks(req.hidden, req.f64));
-  DeviceBuffers buf(chunk, req.hidden, req.f64, /*keep_params=*/false);
+  DeviceBuffers buf(chunk, req.hidden, req.f64, /*keep_params=*/false, host_inputs_per_network(req));
   DeviceOutcomeReducer reducer(chunk, params.max_iterations);
   const OutcomeColumns columns = columns_of(buf.out);
   for (uint64_t done = 0; done < req.count; done += chunk) {

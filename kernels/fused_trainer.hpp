@@ -13,6 +13,7 @@
 // (2 (4H + 1) sizeof(T): 72 bytes for float H = 2). Float H = 2 without parameters: 143 bytes, so 2^22
 // networks need ~600 MB. The random mini-batch's 3B values live in thread-local memory (L1).
 #pragma once
+#include <functional>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -32,6 +33,10 @@ struct FusedRequest {
   // The persistent lanes kernel's launch shape, for the occupancy sweep of bench/ (BM_FusedShape):
   int lane_threads = 256;       // threads per block: 32, 64, 128 or 256
   int lane_blocks_per_sm = 0;   // resident blocks per SM: 0 = as many as fit
+  // The host's initial state (given parameters, an initialiser other than the kernels' draw):
+  // host_initial(i, params, inputs) fills network first_network + i's 4H + 1 parameters and, for B != 4,
+  // its 2B inputs, in double; they are rounded to T and uploaded per chunk. Empty: the kernels draw.
+  std::function<void(uint64_t, double*, double*)> host_initial;
 };
 
 // Host arrays the outcomes are copied into (the layout of OutcomeBatch); params may be null unless

@@ -24,8 +24,10 @@ namespace xorseed {
 // width, job.hidden).
 template <class T>
 struct ChunkParams {
-  T* initial;  // written by init_pass, read at refill
+  T* initial;  // written by init_pass (or the host, `given`), read at refill
   T* final;    // written when a lane's network stops, read by evaluate_pass
+  bool given = false;    // the host wrote `initial` (and `inputs`): fused_trainer.hpp's host_initial
+  T* inputs = nullptr;   // given and B != 4: the 2B training inputs per network
 };
 
 // Everything the three passes need, by value (a kernel parameter).
@@ -59,8 +61,13 @@ XS_HDI T* final_of(const LaneJob<T>& job, uint64_t i) { return job.params.final 
 // Pass 1: network i's initial parameters and their max row cosine.
 template <class T, int H>
 XS_HDI void init_pass(const LaneJob<T>& job, uint64_t i) {
-  NetworkRng rng(job.c.seed, job.c.config_id, job.first_network + i);
   Net<T, H> p = job_net<T, H>(job);
+  if (job.params.given) {  // the host drew them: only the cosine is left
+    load_params(initial_of<T, H>(job, i), p);
+    job.out.cos_initial[i] = max_row_cosine_of(p);
+    return;
+  }
+  NetworkRng rng(job.c.seed, job.c.config_id, job.first_network + i);
   const int count = ParamLayout{p.units}.count();
   T flat[4 * H + 1];
   draw_initial_parameters(rng, p.units, job.c.init_range, flat);
@@ -72,6 +79,27 @@ XS_UNROLL
   }
   load_params(flat, p);
   job.out.cos_initial[i] = max_row_cosine_of(p);
+}
+
+// Network i's initial parameters into p and, for B != 4, its points and targets into x and t: from the
+// chunk's arrays, or for kernel-drawn points from the network's Philox stream (init_network redraws the
+// parameters the points follow).
+template <class T, int H>
+XS_HDI void start_state(const LaneJob<T>& job, uint64_t i, Net<T, H>& p, T* x, T* t) {
+  if (job.c.batch == 4) {
+    load_params(initial_of<T, H>(job, i), p);
+  } else if (job.params.given) {
+    load_params(initial_of<T, H>(job, i), p);
+    const T* xi = job.params.inputs + 2 * static_cast<uint64_t>(job.c.batch) * i;
+    for (int b = 0; b < job.c.batch; ++b) {
+      x[2 * b] = xi[2 * b];
+      x[2 * b + 1] = xi[2 * b + 1];
+      t[b] = static_cast<T>(target_value(job.c.target, static_cast<double>(x[2 * b]), static_cast<double>(x[2 * b + 1])));
+    }
+  } else {
+    CornerBatch<T> unused;
+    init_network(job.c, job.first_network + i, p, unused, x, t);  // the points follow the parameters
+  }
 }
 
 // Pass 2, the work of a lane: a runner starts, steps and stores networks. One runner per lane kind of
@@ -125,17 +153,37 @@ struct ReferenceRunner {
   }
   XS_HDI void start(const LaneJob<T>& job, uint64_t i) {
     Net<T, H> p = job_net<T, H>(job);
-    if (job.c.batch == 4) {
-      load_params(initial_of<T, H>(job, i), p);
-    } else {
-      CornerBatch<T> unused;
-      init_network(job.c, job.first_network + i, p, unused, x, t);  // the points follow the parameters
-    }
+    start_state(job, i, p, x, t);
     lane.begin(p);
   }
   XS_HDI bool step(const LaneJob<T>& job) {
     if (job.c.batch == 4) return lane.step(job.c.act, corners, job.step, job.stop, job.c.max_iterations);
     return lane.step(job.c.act, PointBatch<T>{job.c.batch, x, t}, job.step, job.stop, job.c.max_iterations);
+  }
+  XS_HDI void store(const LaneJob<T>& job, uint64_t i) const { store_lane<T, H>(lane, job, i); }
+};
+
+// The rule lane (an optimizer's state, the bce loss): as ReferenceRunner, with the rule's constants.
+template <class Ops, class T, int H>
+struct RuleRunner {
+  CornerBatch<T> corners;
+  T x[2 * kMaxBatch], t[kMaxBatch];
+  RuleConstants<T> k;
+  RuleLane<Ops, T, H> lane;
+
+  XS_HDI void setup(const LaneJob<T>& job) {
+    corners = corner_targets<T>(job.c);
+    k = rule_constants<T>(job.c);
+    begin_with_zero<T, H>(lane);
+  }
+  XS_HDI void start(const LaneJob<T>& job, uint64_t i) {
+    Net<T, H> p = job_net<T, H>(job);
+    start_state(job, i, p, x, t);
+    lane.begin(p);
+  }
+  XS_HDI bool step(const LaneJob<T>& job) {
+    if (job.c.batch == 4) return lane.step(job.c.act, corners, k, job.stop, job.c.max_iterations);
+    return lane.step(job.c.act, PointBatch<T>{job.c.batch, x, t}, k, job.stop, job.c.max_iterations);
   }
   XS_HDI void store(const LaneJob<T>& job, uint64_t i) const { store_lane<T, H>(lane, job, i); }
 };

@@ -24,6 +24,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "core/network_config.hpp"
 #include "core/outcome.hpp"
 #include "kernels/activation.hpp"
 #include "kernels/compiled_widths.hpp"
@@ -70,6 +71,9 @@ struct MathOps<PreciseMath, T> {
   static XS_HDI T exp(T x) { return std::exp(x); }
   static XS_HDI T tanh(T x) { return std::tanh(x); }
   static XS_HDI T div(T a, T b) { return a / b; }
+  // The training rules' (§12) functions, on scalars only: bce's loss and Adam's denominator.
+  static XS_HDI T log1p(T x) { return std::log1p(x); }
+  static XS_HDI T sqrt(T x) { return std::sqrt(x); }
 };
 
 template <>
@@ -90,6 +94,9 @@ struct MathOps<FastMath, float> {
   static XS_HDI float tanh(float x) { return std::tanh(x); }
   static XS_HDI float div(float a, float b) { return a / b; }
 #endif
+  // No fast forms: the loss value and Adam's square root stay IEEE.
+  static XS_HDI float log1p(float x) { return std::log1p(x); }
+  static XS_HDI float sqrt(float x) { return std::sqrt(x); }
 };
 
 // select(c, a, b) = c ? a : b; packs overload it with a lane mask.
@@ -300,8 +307,29 @@ XS_UNROLL
   return activate_v<Ops>(act.output, zo + p.bo);
 }
 
-// One sample's forward and backward pass: adds its gradient to g and returns e^2.
-template <class Ops, class V, int H, class Acts, class X1, class X2>
+// The loss (docs/semantics.md §12.2) as one sample's pass needs it: delta_o from the error e = y - t
+// and the output y, and the sample's term of the loss (the terms are summed, then divided by B).
+// mse, the seed's: delta_o = e f'(y), term e^2.
+struct MseLoss {
+  template <class Ops, class V, class Acts>
+  static XS_HDI V delta(const Acts& act, V e, V y) { return e * derivative_v(act.output, y); }
+  template <class Ops, class V>
+  static XS_HDI V term(V e, V, V) { return e * e; }
+};
+// bce of the sigmoid output from its pre-activation z, as the reference writes it:
+// max(z, 0) - t z + log1p(exp(-|z|)); its exact gradient in z is delta_o = y - t. Scalars only.
+struct BceLoss {
+  template <class Ops, class V, class Acts>
+  static XS_HDI V delta(const Acts&, V e, V) { return e; }
+  template <class Ops, class V>
+  static XS_HDI V term(V, V z, V t) {
+    const V abs_z = z < V(0) ? -z : z;
+    return ((z > V(0) ? z : V(0)) - t * z) + Ops::log1p(Ops::exp(-abs_z));
+  }
+};
+
+// One sample's forward and backward pass: adds its gradient to g and returns its loss term (e^2 for mse).
+template <class Ops, class LossRule = MseLoss, class V, int H, class Acts, class X1, class X2>
 XS_HDI V sample_step(const Net<V, H>& p, const Acts& act, X1 x1, X2 x2, V t, Net<V, H>& g) {
   V h[H];
   if constexpr (kPaddedWidth<H>) {  // every h[j] read below is written first, but GCC cannot see it here
@@ -315,9 +343,10 @@ XS_UNROLL
     h[j] = activate_v<Ops>(act.hidden, preact(p.wh0[j], x1, p.wh1[j], x2, p.bh[j]));
     zo = j == 0 ? p.wo[0] * h[0] : zo + p.wo[j] * h[j];
   }
-  const V y = activate_v<Ops>(act.output, zo + p.bo);
+  const V z = zo + p.bo;
+  const V y = activate_v<Ops>(act.output, z);
   const V e = y - t;
-  const V delta_o = e * derivative_v(act.output, y);
+  const V delta_o = LossRule::template delta<Ops>(act, e, y);
 XS_UNROLL
   for (int j = 0; j < H; ++j) {
     if (j >= p.units) break;
@@ -329,7 +358,7 @@ XS_UNROLL
     g.bh[j] = g.bh[j] + delta_h;
   }
   g.bo = g.bo + delta_o;
-  return e * e;
+  return LossRule::template term<Ops>(e, z, t);
 }
 
 // The mini-batch of one network (or pack): the four corners with their targets...
@@ -345,19 +374,20 @@ struct PointBatch {
   const V* t;
 };
 
-template <class Ops, class V, int H, class Acts>
+template <class Ops, class LossRule = MseLoss, class V, int H, class Acts>
 XS_HDI V accumulate_batch(const Net<V, H>& p, const Acts& act, const CornerBatch<V>& in, Net<V, H>& g) {
-  V loss = sample_step<Ops>(p, act, Zero{}, Zero{}, in.t[0], g);
-  loss = loss + sample_step<Ops>(p, act, Zero{}, One{}, in.t[1], g);
-  loss = loss + sample_step<Ops>(p, act, One{}, Zero{}, in.t[2], g);
-  loss = loss + sample_step<Ops>(p, act, One{}, One{}, in.t[3], g);
+  V loss = sample_step<Ops, LossRule>(p, act, Zero{}, Zero{}, in.t[0], g);
+  loss = loss + sample_step<Ops, LossRule>(p, act, Zero{}, One{}, in.t[1], g);
+  loss = loss + sample_step<Ops, LossRule>(p, act, One{}, Zero{}, in.t[2], g);
+  loss = loss + sample_step<Ops, LossRule>(p, act, One{}, One{}, in.t[3], g);
   return loss * V(0.25);  // mean over 4 samples (exactly sum / 4)
 }
 
-template <class Ops, class V, int H, class Acts>
+template <class Ops, class LossRule = MseLoss, class V, int H, class Acts>
 XS_HDI V accumulate_batch(const Net<V, H>& p, const Acts& act, const PointBatch<V>& in, Net<V, H>& g) {
   V loss = V(0);
-  for (int b = 0; b < in.batch; ++b) loss = loss + sample_step<Ops>(p, act, in.x[2 * b], in.x[2 * b + 1], in.t[b], g);
+  for (int b = 0; b < in.batch; ++b)
+    loss = loss + sample_step<Ops, LossRule>(p, act, in.x[2 * b], in.x[2 * b + 1], in.t[b], g);
   return loss / V(static_cast<double>(in.batch));
 }
 
@@ -393,7 +423,15 @@ struct StepConfig {
   double stop_loss;     // early stop when loss < stop_loss (0 disables)
   uint64_t seed;
   uint32_t config_id;
+  // The training rule (docs/semantics.md §12): sgd and mse are the seed's.
+  Optimizer optimizer = Optimizer::sgd;
+  Loss loss = Loss::mse;
+  double momentum = 0.9, beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
 };
+
+// Whether configuration c trains with an optimizer's state or the bce loss (RuleLane below), not
+// the seed's rule.
+XS_HDI bool uses_rule_lane(const StepConfig& c) { return c.optimizer != Optimizer::sgd || c.loss != Loss::mse; }
 
 // The largest value s of type T such that for every T x: x < s <=> (double)x < stop_loss.
 // (For float: the smallest float >= stop_loss.) Host only.
@@ -587,6 +625,10 @@ XS_UNROLL
 template <class Ops, class V, int H>
 XS_HDI V tanh_form_iteration(TanhFormNet<V, H>& n, const TanhFormConstants<V>& k, V ehat[4]) {
   V u[4][H];
+  if constexpr (kPaddedWidth<H>) {  // as in sample_step: every u read is written first, GCC cannot see it
+XS_UNROLL
+    for (int j = 0; j < H; ++j) u[0][j] = u[1][j] = u[2][j] = u[3][j] = V(0);
+  }
   V c = n.r;
 XS_UNROLL
   for (int j = 0; j < H; ++j) {
@@ -699,12 +741,119 @@ struct ReferenceLane {
   XS_HDI void end(Net<T, H>& out) const { out = p; }
 };
 
-// Which lane trains configuration c in scalar type T: the tanh form for float sigmoid/sigmoid on the
+// The constants of a training rule (docs/semantics.md §12.1) in T, rounded from the double values the
+// reference computes with. Adam's bias corrections depend on the iteration and are made in double
+// each iteration (RuleLane::update), as the reference makes them.
+template <class T>
+struct RuleConstants {
+  Optimizer optimizer;
+  bool bce;
+  T step;             // sgd: lr / B, applied to the summed gradient
+  T inv_b;            // the others: g = sum * (1 / B)
+  T lr, momentum;
+  T beta1, one_minus_beta1, beta2, one_minus_beta2, eps;
+  bool lerp_from_m;   // 1 - beta1 < 0.5: m + (1 - beta1)(g - m); else g - beta1 (g - m) (torch's lerp)
+  double lr_d, beta1_d, beta2_d;
+};
+
+template <class T>
+XS_HDI RuleConstants<T> rule_constants(const StepConfig& c) {
+  RuleConstants<T> k;
+  k.optimizer = c.optimizer;
+  k.bce = c.loss == Loss::bce;
+  const double inv_b = 1.0 / static_cast<double>(c.batch);
+  k.step = static_cast<T>(c.lr * inv_b);
+  k.inv_b = static_cast<T>(inv_b);
+  k.lr = static_cast<T>(c.lr);
+  k.momentum = static_cast<T>(c.momentum);
+  k.beta1 = static_cast<T>(c.beta1);
+  k.one_minus_beta1 = static_cast<T>(1.0 - c.beta1);
+  k.beta2 = static_cast<T>(c.beta2);
+  k.one_minus_beta2 = static_cast<T>(1.0 - c.beta2);
+  k.eps = static_cast<T>(c.eps);
+  k.lerp_from_m = 1.0 - c.beta1 < 0.5;
+  k.lr_d = c.lr;
+  k.beta1_d = c.beta1;
+  k.beta2_d = c.beta2;
+  return k;
+}
+
+// The rule lane: any optimizer and loss of §12, any activation pair, the corners or B random points;
+// one network per lane (scalars: the cpu backend runs it per network, a CUDA thread per network),
+// rounded like the reference. The optimizer's state (momentum buffer or Adam's first moment m, and
+// Adam's second moment v) starts at zero and lives beside the parameters.
+// Napkin math beyond the seed's iteration, per parameter (4H + 1 of them): momentum 3 flops, nesterov
+// 5, Adam ~8 and a square root and a division; Adam adds two pow and a sqrt in double per iteration.
+template <class Ops, class T, int H>
+struct RuleLane {
+  Net<T, H> p, m, v;
+  int it;
+  T loss;
+
+  XS_HDI void begin(const Net<T, H>& initial) {
+    p = initial;
+    set_zero(m);
+    set_zero(v);
+    it = 0;
+  }
+  template <class Batch>
+  XS_HDI bool step(const Activations& act, const Batch& in, const RuleConstants<T>& k, T stop, int max_iterations) {
+    Net<T, H> g;
+    set_zero(g);
+    loss = with_activations(act, [&](const auto& pair) {
+      return k.bce ? accumulate_batch<Ops, BceLoss>(p, pair, in, g) : accumulate_batch<Ops>(p, pair, in, g);
+    });
+    ++it;
+    update(k, g);
+    return it >= max_iterations || stops_after(loss, stop);
+  }
+  XS_HDI T last_loss() const { return loss; }
+  XS_HDI void end(Net<T, H>& out) const { out = p; }
+
+  // One parameter w with summed gradient `sum` and its state (mw, vw); a and b2 are Adam's
+  // lr / (1 - beta1^t) and sqrt(1 - beta2^t).
+  XS_HDI static void update_one(const RuleConstants<T>& k, T a, T b2, T& w, T sum, T& mw, T& vw) {
+    if (k.optimizer == Optimizer::sgd) {
+      w = w - k.step * sum;
+      return;
+    }
+    const T g = sum * k.inv_b;
+    if (k.optimizer == Optimizer::momentum) {  // buf = mu buf + g; w -= lr buf
+      mw = k.momentum * mw + g;
+      w = w - k.lr * mw;
+    } else if (k.optimizer == Optimizer::nesterov) {  // buf = mu buf + g; w -= lr (g + mu buf)
+      mw = k.momentum * mw + g;
+      w = w - k.lr * (g + k.momentum * mw);
+    } else {  // adam
+      mw = k.lerp_from_m ? mw + k.one_minus_beta1 * (g - mw) : g - k.beta1 * (g - mw);
+      vw = k.beta2 * vw + k.one_minus_beta2 * (g * g);
+      w = w - a * (mw / (Ops::sqrt(vw) / b2 + k.eps));
+    }
+  }
+  XS_HDI void update(const RuleConstants<T>& k, const Net<T, H>& g) {
+    T a = T(0), b2 = T(1);
+    if (k.optimizer == Optimizer::adam) {
+      a = static_cast<T>(k.lr_d / (1.0 - std::pow(k.beta1_d, it)));
+      b2 = static_cast<T>(std::sqrt(1.0 - std::pow(k.beta2_d, it)));
+    }
+XS_UNROLL
+    for (int j = 0; j < H; ++j) {
+      if (j >= p.units) break;
+      update_one(k, a, b2, p.wh0[j], g.wh0[j], m.wh0[j], v.wh0[j]);
+      update_one(k, a, b2, p.wh1[j], g.wh1[j], m.wh1[j], v.wh1[j]);
+      update_one(k, a, b2, p.bh[j], g.bh[j], m.bh[j], v.bh[j]);
+      update_one(k, a, b2, p.wo[j], g.wo[j], m.wo[j], v.wo[j]);
+    }
+    update_one(k, a, b2, p.bo, g.bo, m.bo, v.bo);
+  }
+};
+
+// Which lane trains configuration c in scalar type T: the rule lane for a rule other than the seed's; the tanh form for float sigmoid/sigmoid on the
 // corners (the default configuration and workload W), the reference order otherwise. Double keeps the
 // reference order everywhere: it is what must match the reference to 1e-10.
 template <class T>
 XS_HDI bool uses_tanh_form(const StepConfig& c) {
-  return sizeof(T) == sizeof(float) && c.batch == 4 && is_sigmoid_pair(c.act);
+  return sizeof(T) == sizeof(float) && c.batch == 4 && is_sigmoid_pair(c.act) && !uses_rule_lane(c);
 }
 
 // Runs a lane from begin to its stop; `step` is the lane's step with its arguments bound.
@@ -721,17 +870,14 @@ XS_HDI void run_lane_to_end(Lane& lane, Net<T, H>& p, int max_iterations, Step s
   loss = lane.last_loss();
 }
 
-// Trains network `network` of configuration c to its outcome: the scalar runner, the same lanes the
-// kernel runs, one network from start to end (tests, and the host's view of one CUDA thread). x and t:
-// scratch for 2B and B values (unused for the corners). `stop` is stop_threshold<T>(c.stop_loss), `step`
-// step_size<T>(c).
+// Trains one network of configuration c from its initial state (p, and for B != 4 the points x and
+// targets t) to its outcome, out.cos_initial excepted: the scalar runner, the same lanes the kernel
+// runs, one network from start to end (the cpu backend's rule configurations, tests, and the host's
+// view of one CUDA thread). `stop` is stop_threshold<T>(c.stop_loss), `step` step_size<T>(c).
 template <class Math, class T, int H>
-XS_HDI void train_network(const StepConfig& c, T stop, T step, uint64_t network, T* x, T* t, Net<T, H>& p,
-                          NetworkOutcome<T>& out) {
+XS_HDI void train_network_from(const StepConfig& c, T stop, T step, const CornerBatch<T>& corners, T* x, T* t,
+                               Net<T, H>& p, NetworkOutcome<T>& out) {
   using Ops = MathOps<Math, T>;
-  CornerBatch<T> corners;
-  init_network(c, network, p, corners, x, t);
-  out.cos_initial = max_row_cosine_of(p);
   const int max_it = c.max_iterations;
   int it;
   T loss;
@@ -739,7 +885,11 @@ XS_HDI void train_network(const StepConfig& c, T stop, T step, uint64_t network,
   auto run = [&](auto lane, const auto&... args) {
     run_lane_to_end(lane, p, max_it, [&](auto& l) { return l.step(args..., stop, max_it); }, it, loss);
   };
-  if (uses_tanh_form<T>(c)) {
+  if (uses_rule_lane(c)) {
+    const RuleConstants<T> k = rule_constants<T>(c);
+    if (c.batch == 4) run(RuleLane<Ops, T, H>{}, c.act, corners, k);
+    else run(RuleLane<Ops, T, H>{}, c.act, PointBatch<T>{c.batch, x, t}, k);
+  } else if (uses_tanh_form<T>(c)) {
     const TanhFormConstants<T> k = tanh_form_constants(corners, step);
     if (stop > T(0)) run(TanhFormLane<Ops, T, H, true>{}, k);
     else run(TanhFormLane<Ops, T, H, false>{}, k);
@@ -749,6 +899,17 @@ XS_HDI void train_network(const StepConfig& c, T stop, T step, uint64_t network,
     run(ReferenceLane<Ops, T, H>{}, c.act, PointBatch<T>{c.batch, x, t}, step);
   }
   finish_network<Math>(c, stop, p, it, loss, corners, out);
+}
+
+// Trains network `network` of configuration c, drawn by the kernels' own Philox mapping (--init uniform
+// without an intervention), to its outcome. x and t: scratch for 2B and B values (unused for the corners).
+template <class Math, class T, int H>
+XS_HDI void train_network(const StepConfig& c, T stop, T step, uint64_t network, T* x, T* t, Net<T, H>& p,
+                          NetworkOutcome<T>& out) {
+  CornerBatch<T> corners;
+  init_network(c, network, p, corners, x, t);
+  out.cos_initial = max_row_cosine_of(p);
+  train_network_from<Math>(c, stop, step, corners, x, t, p, out);
 }
 
 }  // namespace xorseed

@@ -13,6 +13,7 @@
 
 #include "core/network_axes.hpp"
 #include "core/usage_error.hpp"
+#include "host/backends/trainer.hpp"
 #include "host/study/study_json.hpp"
 #include "kernels/initialiser.hpp"
 #include "kernels/network_init.hpp"
@@ -315,19 +316,40 @@ class TrainingRulesCli : public ::testing::Test {
   fs::path root_;
 };
 
-// Catches a batch backend that trains a rule it does not implement (silently the seed's rule):
-// each refuses every non-default rule by its flag, before any work, with nothing written.
-TEST_F(TrainingRulesCli, BatchBackendsRefuseARuleTheyDoNotImplementByName) {
-  for (const char* device : {"cpu", "cuda", "cuda-blas"})
-    for (const std::string rule : {"--optimizer adam", "--loss bce", "--init xavier-normal", "--init-cosine 0.5"}) {
-      const std::string flag = rule.substr(0, rule.find(' ')), value = rule.substr(rule.find(' ') + 1);
-      const test::CliRun r = cli(std::string("study --no-images --seeds 4 --out never --device ") + device + " " + rule);
-      if (r.err.find("no usable device") != std::string::npos || r.err.find("CUDA") != std::string::npos) continue;
-      test::expect_one_line_error(r, flag + ": '" + value + "' is not implemented on --device " + device, rule);
-      EXPECT_FALSE(fs::exists(root_ / "never")) << device << " " << rule;
+// Catches a backend that trains a rule it does not implement (silently the seed's rule): cuda-blas
+// refuses every non-default rule and given parameters by the flag, before any work, with nothing written.
+TEST(TrainingRuleAxes, CudaBlasRefusesEveryRuleItDoesNotImplementByTheFlag) {
+  const std::vector<double> given(9, 0.1);
+  for (const std::string rule : {"--optimizer adam", "--loss bce", "--init xavier-normal", "--init-cosine 0.5",
+                                 "--init-file x"}) {
+    BatchSpec spec;
+    const std::string flag = rule.substr(0, rule.find(' ')), value = rule.substr(rule.find(' ') + 1);
+    if (flag == "--init-file") spec.initial_params = given.data();
+    else {
+      std::string key = flag.substr(2);
+      std::replace(key.begin(), key.end(), '-', '_');
+      const NetworkAxis& axis = *find_network_axis(key);
+      axis.set(spec.config, parse_axis_value(axis, flag, value));
     }
+    try {
+      require_seed_rules(Backend::cuda_blas, spec);
+      ADD_FAILURE() << rule << " was accepted";
+    } catch (const UsageError& e) {
+      EXPECT_EQ(std::string(e.what()).rfind(flag + ": ", 0), 0u) << e.what();
+      EXPECT_NE(std::string(e.what()).find("not implemented on --device cuda-blas"), std::string::npos) << e.what();
+    }
+  }
+  BatchSpec seed_rule;
+  EXPECT_NO_THROW(require_seed_rules(Backend::cuda_blas, seed_rule));
 }
 
+TEST_F(TrainingRulesCli, CudaBlasRefusesARuleBeforeAnyWork) {
+  const test::CliRun r = cli("study --no-images --seeds 4 --out never --device cuda-blas --optimizer adam");
+  if (r.err.find("no usable device") != std::string::npos || r.err.find("CUDA") != std::string::npos)
+    GTEST_SKIP() << "no CUDA device: " << r.err;
+  test::expect_one_line_error(r, "--optimizer: 'adam' is not implemented on --device cuda-blas", "adam");
+  EXPECT_FALSE(fs::exists(root_ / "never"));
+}
 
 // Drops the training-rule keys (§12) from a study's spec.json and state.json, as a study written
 // before those axes existed has them (state.json sealed again, as that xorseed sealed it).

@@ -18,7 +18,6 @@ class CudaTrainer final : public Trainer {
   void check_supported(const BatchSpec& spec) const override {
     validate(spec.config);
     require_compiled_width(Backend::cuda, spec.config.hidden);
-    require_seed_rules(Backend::cuda, spec.config);
   }
 
   uint64_t chunk_size(const BatchSpec& spec) const override {
@@ -52,6 +51,8 @@ class CudaTrainer final : public Trainer {
     req.first_network = spec.first_network;
     req.count = spec.count;
     req.keep_params = spec.keep_params;
+    if (uses_host_initial_state(spec))
+      req.host_initial = [spec](uint64_t i, double* params, double* inputs) { host_initial_state(spec, i, params, inputs); };
     return req;
   }
 };

@@ -18,7 +18,7 @@ class CudaBlasTrainer final : public Trainer {
 
   void check_supported(const BatchSpec& spec) const override {
     validate(spec.config);  // H 1..16 and B 1..64: all of it runs here
-    require_seed_rules(Backend::cuda_blas, spec.config);
+    require_seed_rules(Backend::cuda_blas, spec);
     if (spec.math == MathMode::fast)
       throw UsageError(
           "--math: 'fast' is not supported on --device cuda-blas; it computes with precise math only (IEEE "

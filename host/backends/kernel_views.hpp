@@ -13,8 +13,15 @@ namespace xorseed {
 
 // Configuration n of a study with Philox key `seed`, as configuration `config_id` (docs/semantics.md §3).
 inline StepConfig step_config_of(const NetworkConfig& n, uint64_t seed, uint32_t config_id) {
-  return StepConfig{{n.hidden_activation, n.output_activation}, n.target, n.batch_size, n.max_iterations, n.lr,
-                    n.init_range, n.stop_loss, seed, config_id};
+  StepConfig c{{n.hidden_activation, n.output_activation}, n.target, n.batch_size, n.max_iterations, n.lr,
+               n.init_range, n.stop_loss, seed, config_id};
+  c.optimizer = n.optimizer;
+  c.loss = n.loss;
+  c.momentum = n.momentum;
+  c.beta1 = n.beta1;
+  c.beta2 = n.beta2;
+  c.eps = n.eps;
+  return c;
 }
 
 // The arrays of `out` (already resized); params only with keep_params (else null: not copied).

@@ -1,9 +1,13 @@
 // The `reference` backend: the Eigen oracle behind the Trainer interface, one network at a time.
+#include <algorithm>
+#include <vector>
+
 #include <fmt/format.h>
 
 #include "reference/reference_trainer.hpp"
 #include "host/backends/trainer.hpp"
 #include "core/usage_error.hpp"
+#include "kernels/network_init.hpp"
 
 namespace xorseed {
 
@@ -26,9 +30,20 @@ class ReferenceTrainer final : public Trainer {
   void train(const BatchSpec& spec, OutcomeBatch& out) override {
     out.first_network = spec.first_network;
     out.resize(spec.count, spec.config.hidden, spec.keep_params);
+    const size_t n = static_cast<size_t>(ParamLayout{spec.config.hidden}.count());
     for (uint64_t i = 0; i < spec.count; ++i) {
       const NetworkId id{spec.seed, spec.config_id, spec.first_network + i};
-      out.set(i, reference_train(spec.config, id).outcome);
+      if (spec.initial_params == nullptr) {
+        out.set(i, reference_train(spec.config, id).outcome);
+        continue;
+      }
+      // Given parameters; the points (B != 4) are the network's own, drawn after its initialiser's draws.
+      std::vector<double> params, inputs;
+      reference_initial_state(spec.config, id, params, inputs);
+      std::copy(spec.initial_params + n * i, spec.initial_params + n * (i + 1), params.begin());
+      Outcome o = reference_train_from(spec.config, params, inputs).outcome;
+      o.network = id.network;
+      out.set(i, o);
     }
   }
 };

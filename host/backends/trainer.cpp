@@ -10,6 +10,8 @@
 #include "core/network_axes.hpp"
 #include "core/usage_error.hpp"
 #include "kernels/compiled_widths.hpp"
+#include "kernels/initialiser.hpp"
+#include "kernels/network_init.hpp"
 
 namespace xorseed {
 
@@ -52,15 +54,33 @@ void require_compiled_width(Backend backend, int hidden) {
                                  backend_name(backend), compiled_widths_text()));
 }
 
-void require_seed_rules(Backend backend, const NetworkConfig& config) {
+void require_seed_rules(Backend backend, const BatchSpec& spec) {
   for (const char* key : {"optimizer", "loss", "init", "init_cosine"}) {
     const NetworkAxis& axis = *find_network_axis(key);
-    const AxisValue v = axis.get(config), d = axis_default(axis);
+    const AxisValue v = axis.get(spec.config), d = axis_default(axis);
     if (v == d || (std::isnan(v) && std::isnan(d))) continue;
-    throw UsageError(fmt::format("{}: '{}' is not implemented on --device {} yet; --device reference runs every "
-                                 "training rule (docs/semantics.md §12)",
+    throw UsageError(fmt::format("{}: '{}' is not implemented on --device {}; --device cuda, cpu and reference "
+                                 "run every training rule (docs/semantics.md §12)",
                                  axis.flag, axis_value_text(axis, v), backend_name(backend)));
   }
+  if (spec.initial_params != nullptr)
+    throw UsageError(fmt::format("--init-file: given initial parameters are not implemented on --device {}; "
+                                 "--device cuda, cpu and reference take them",
+                                 backend_name(backend)));
+}
+
+bool uses_host_initial_state(const BatchSpec& spec) {
+  return spec.initial_params != nullptr || !init_is_kernel_uniform(spec.config);
+}
+
+void host_initial_state(const BatchSpec& spec, uint64_t i, double* params, double* inputs) {
+  NetworkRng rng(spec.seed, spec.config_id, spec.first_network + i);
+  draw_initial_parameters(rng, spec.config, params);
+  if (spec.initial_params != nullptr) {
+    const size_t n = static_cast<size_t>(ParamLayout{spec.config.hidden}.count());
+    std::copy(spec.initial_params + n * i, spec.initial_params + n * (i + 1), params);
+  }
+  if (spec.config.batch_size != 4) draw_training_inputs(rng, spec.config.batch_size, inputs);
 }
 
 namespace {

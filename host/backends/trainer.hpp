@@ -43,7 +43,20 @@ struct BatchSpec {
   Precision precision = Precision::f32;
   MathMode math = MathMode::precise;
   bool keep_params = true;  // copy final parameters back (per-network rows); off for summaries only
+  // Given initial parameters (--init-file, Python's train_batch): count x (4H + 1) doubles in ParamLayout
+  // order, row i for network first_network + i; null: drawn (docs/semantics.md §3, §12.3). Not owned.
+  const double* initial_params = nullptr;
 };
+
+// Whether spec's initial state comes from the host (host_initial_state): given parameters, or an
+// initialiser other than the kernels' own draw (--init other than uniform, --init-cosine), whose normal
+// variates use the host's libm so that every backend starts from the same bits.
+bool uses_host_initial_state(const BatchSpec& spec);
+
+// Network first_network + i of spec: its 4H + 1 initial parameters (in double) and, for B != 4, its 2B
+// training inputs, drawn from the network's Philox stream after the initialiser's draws (also when the
+// parameters are given, so that the points do not depend on where the parameters came from).
+void host_initial_state(const BatchSpec& spec, uint64_t i, double* params, double* inputs);
 
 // Outcomes of a batch, structure of arrays (one std::vector per field of core/outcome.hpp's table):
 // network first_network + i at index i.
@@ -65,9 +78,9 @@ struct OutcomeBatch : OutcomeFields<HostColumn> {
 void require_compiled_width(Backend backend, int hidden);
 
 // Throws UsageError naming the first training-rule axis (--optimizer, --loss, --init, --init-cosine)
-// whose value is not the seed's rule (sgd, mse, uniform, none): the batch backends that implement
-// only the seed's rule refuse the others by name.
-void require_seed_rules(Backend backend, const NetworkConfig& config);
+// whose value is not the seed's rule (sgd, mse, uniform, none), or --init-file for given parameters:
+// a backend that implements only the seed's rule (cuda-blas) refuses the others by name.
+void require_seed_rules(Backend backend, const BatchSpec& spec);
 
 class Trainer {
  public:

@@ -67,7 +67,6 @@ class CpuTrainer final : public Trainer {
   void check_supported(const BatchSpec& spec) const override {
     validate(spec.config);
     require_compiled_width(Backend::cpu, spec.config.hidden);
-    require_seed_rules(Backend::cpu, spec.config);
   }
 
   // Outcome rows cost ~100 bytes + 8 (4H + 1) with parameters: 2^18 networks stay under ~100 MB.

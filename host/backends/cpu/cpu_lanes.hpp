@@ -61,6 +61,28 @@ struct NetworkQueue {
   }
 };
 
+// Network i of the batch's initial state in T: the kernels' own draw (init_network), or the host's
+// (host_initial_state: given parameters, another initialiser, the intervention) rounded to T.
+template <class T, int H>
+void initial_state(const BatchSpec& spec, const StepConfig& c, bool from_host, uint64_t i, Net<T, H>& n,
+                   CornerBatch<T>& corners, T* x, T* t) {
+  if (!from_host) {
+    init_network(c, spec.first_network + i, n, corners, x, t);
+    return;
+  }
+  double params[4 * H + 1], inputs[2 * kMaxBatch];
+  host_initial_state(spec, i, params, inputs);
+  T flat[4 * H + 1];
+  for (int k = 0; k < ParamLayout{n.units}.count(); ++k) flat[k] = static_cast<T>(params[k]);
+  load_params(flat, n);
+  corners = corner_targets<T>(c);
+  if (c.batch != 4) {
+    for (int k = 0; k < 2 * c.batch; ++k) x[k] = static_cast<T>(inputs[k]);
+    for (int b = 0; b < c.batch; ++b)
+      t[b] = static_cast<T>(target_value(c.target, static_cast<double>(x[2 * b]), static_cast<double>(x[2 * b + 1])));
+  }
+}
+
 // Runs iterations of one thread's lanes until the early-stop rule (stop_flag, cpu_pack.hpp)
 // fires in some active lane or `budget` iterations have run. Compiled once per
 // instruction set (run_block_avx512 / _avx2 / _sse2 below) and never inlined into train_lanes: in
@@ -138,13 +160,14 @@ void train_lanes(const StepConfig& c, T stop, T step, const BatchSpec& spec, Net
   uint64_t index[L];  // the lane's network, 0-based within the batch
   int start[L];       // the iteration count `it` when the lane's network was loaded
   M active = P(0) <= P(0);  // all true
+  const bool from_host = uses_host_initial_state(spec);
 
   // Loads network `i` of the batch into lane l (scalar Philox, then into the packs).
   auto load = [&](int l, uint64_t i) {
     T x[2 * kMaxBatch], t[kMaxBatch];
     Net<T, H> n;
     n.set_units(p.units);
-    init_network(c, spec.first_network + i, n, corners, x, t);
+    initial_state(spec, c, from_host, i, n, corners, x, t);
     cos_initial[l] = max_row_cosine_of(n);
     for (int j = 0; j < p.units; ++j) {
       lane(p.wh0[j], l) = n.wh0[j];
@@ -225,6 +248,33 @@ void train_lanes(const StepConfig& c, T stop, T step, const BatchSpec& spec, Net
   }
 }
 
+// A configuration with a training rule other than the seed's (an optimizer's state, the bce loss):
+// the rule lane of network_step.hpp on scalars, one network per OpenMP iteration, no SIMD (its state
+// triples the registers a lane needs; the seed's rule keeps the packed lanes above). On host scalars
+// FastMath is PreciseMath, so both modes train and evaluate in precise math here.
+template <class Math, class T, int H>
+void train_rule_networks(const BatchSpec& spec, const StepConfig& c, OutcomeBatch& out) {
+  const T stop = stop_threshold<T>(c.stop_loss);
+  const T step = step_size<T>(c);
+  const OutcomeArrays arrays = arrays_of(out, spec.keep_params);
+  const bool from_host = uses_host_initial_state(spec);
+  const auto count = static_cast<int64_t>(spec.count);
+#pragma omp parallel for schedule(dynamic, 16)
+  for (int64_t i = 0; i < count; ++i) {
+    T x[2 * kMaxBatch], t[kMaxBatch];
+    Net<T, H> p;
+    set_zero(p);
+    p.set_units(spec.config.hidden);
+    CornerBatch<T> corners;
+    initial_state(spec, c, from_host, static_cast<uint64_t>(i), p, corners, x, t);
+    NetworkOutcome<T> o;
+    o.cos_initial = max_row_cosine_of(p);
+    train_network_from<Math>(c, stop, step, corners, x, t, p, o);  // on host scalars fast math is precise
+    write_outcome(arrays, static_cast<uint64_t>(i), o, p);
+    out.cos_initial[static_cast<size_t>(i)] = o.cos_initial;
+  }
+}
+
 // The best instruction set of this CPU, or the one XORSEED_CPU_ISA names if this CPU has it.
 inline Isa pick_isa() {
   const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
@@ -255,6 +305,7 @@ void train_all_on(const BatchSpec& spec, const StepConfig& c, OutcomeBatch& out)
 
 template <class Math, class T, int H>
 void train_all(const BatchSpec& spec, const StepConfig& c, OutcomeBatch& out) {
+  if (uses_rule_lane(c)) return train_rule_networks<Math, T, H>(spec, c, out);
   switch (pick_isa()) {
     case Isa::avx512: return train_all_on<Math, T, H, Isa::avx512>(spec, c, out);
     case Isa::avx2: return train_all_on<Math, T, H, Isa::avx2>(spec, c, out);
