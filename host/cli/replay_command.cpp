@@ -8,7 +8,9 @@
 
 #include <fmt/format.h>
 
+#include "host/io/init_file.hpp"
 #include "host/study/study_dir.hpp"
+#include "host/study/study_json.hpp"
 #include "host/study/study_spec.hpp"
 #include "host/study/study_stats.hpp"
 #include "host/report/train_report.hpp"
@@ -65,6 +67,17 @@ void run(const ReplayArgs& a) {
   bs.config_id = config_id;
   bs.first_network = network;
   bs.count = 1;
+  InitialParamsFile init_file;  // the study's --init-file, checked against the checksum it recorded
+  if (!spec.init_file.empty()) {
+    init_file = read_init_file("--study", spec.init_file);
+    if (fnv1a64_hex(init_file.bytes) != spec.init_file_checksum)
+      throw UsageError(fmt::format("--study: '{}' started from --init-file '{}', which has changed since (checksum {}, "
+                                   "recorded {})",
+                                   a.study, spec.init_file, fnv1a64_hex(init_file.bytes), spec.init_file_checksum));
+    require_init_file_shape("--study", spec.init_file, init_file, network + 1, bs.config.hidden);
+    bs.initial_params = init_file.row(network);
+    request.initial_params.assign(init_file.row(network), init_file.row(network) + init_file.cols);
+  }
   bs.precision = trainer->backend() == Backend::reference ? Precision::f64 : spec.precision;
   // The reference computes in double with precise math whatever the study ran in; the other
   // backends replay the study's math (a hand-written spec may say auto).

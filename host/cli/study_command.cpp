@@ -37,6 +37,9 @@ constexpr StudyOption kStudyOptions[] = {
      "auto, fast or precise (default auto: the backend's measured choice; fast for float on cpu, else precise)"},
     {"--trace-sample", "trace_sample", "N",
      "networks per configuration traced on the CPU for the loss bands (default 256, 0 = none)"},
+    {"--init-file", "init_file", "FILE",
+     "initial parameters: network i of every configuration starts from row i of this CSV or .npy file "
+     "(4H + 1 values, ParamLayout order; docs/semantics.md §12.5)"},
 };
 constexpr size_t kStudyOptionCount = std::size(kStudyOptions);
 

@@ -12,6 +12,7 @@
 #include "core/number_parse.hpp"
 #include "host/report/train_report.hpp"
 #include "core/did_you_mean.hpp"
+#include "host/io/init_file.hpp"
 #include "core/usage_error.hpp"
 #include "host/cli/axis_flags.hpp"
 #include "host/cli/commands.hpp"
@@ -23,7 +24,7 @@ namespace {
 // The flags as given; the network's defaults are NetworkConfig's (the seed document's).
 struct TrainFlags {
   AxisFlags network_flags;
-  std::string seed = "0", config_id = "0", network = "0", log_format = "text", out = ".", image_prefix;
+  std::string seed = "0", config_id = "0", network = "0", log_format = "text", out = ".", image_prefix, init_file;
   bool no_images = false;
   CLI::Option* image_prefix_opt = nullptr;
 };
@@ -46,6 +47,13 @@ TrainRequest to_request(const TrainFlags& f) {
   r.images = !f.no_images;
   if (f.image_prefix_opt->count() > 0) check_image_prefix(f.image_prefix);
   r.image_prefix = f.image_prefix;
+  if (!f.init_file.empty()) {  // row --network of the file
+    const InitialParamsFile file = read_init_file("--init-file", f.init_file);
+    require_init_file_shape("--init-file", f.init_file, file, r.id.network + 1, r.config.hidden);
+    if (has_init_cosine(r.config))
+      throw UsageError("--init-cosine: cannot be combined with --init-file (the angle of given parameters is the file's)");
+    r.initial_params.assign(file.row(r.id.network), file.row(r.id.network) + file.cols);
+  }
   return r;
 }
 
@@ -61,6 +69,9 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--network", flags->network, "network index within the configuration")->type_name("U64")
       ->capture_default_str();
   add_axis_flags(*cmd, flags->network_flags, AxisFlagForm::one_value);
+  cmd->add_option("--init-file", flags->init_file,
+                  "initial parameters from a CSV or .npy file: row --network, 4H + 1 values in ParamLayout order "
+                  "(docs/semantics.md §12.5)")->type_name("FILE");
   cmd->add_option("--log-format", flags->log_format, "text | json (JSON lines)")->type_name("FORMAT")->capture_default_str();
   cmd->add_option("--out", flags->out, "output directory for results/ and images/")->type_name("DIR")->capture_default_str();
   cmd->add_flag("--no-images", flags->no_images, "do not write the PNG/GIF images");

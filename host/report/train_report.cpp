@@ -176,7 +176,7 @@ Outcome run_train_report(const TrainRequest& request, std::FILE* out) {
   fs::path image_dir;
   if (images) image_dir = make_dir(request.out_dir, "images");
 
-  const TracedRun traced = train_traced(config, request.id);
+  const TracedRun traced = train_traced(config, request.id, request.initial_params);
   std::vector<std::string> image_paths;
   if (images) {
     TrainImageRequest image_request;
@@ -193,14 +193,21 @@ Outcome run_train_report(const TrainRequest& request, std::FILE* out) {
   return traced.run.outcome;
 }
 
-TracedRun train_traced(const NetworkConfig& config, const NetworkId& id) {
+TracedRun train_traced(const NetworkConfig& config, const NetworkId& id, const std::vector<double>& initial_params) {
   validate(config);
   ReferenceOptions options;
   options.record_trace = true;
   options.snapshot_iterations = progress_iterations(config.max_iterations);  // a superset of the printed ones
   TracedRun traced;
   const auto start = std::chrono::steady_clock::now();
-  traced.run = reference_train(config, id, options);
+  if (initial_params.empty()) {
+    traced.run = reference_train(config, id, options);
+  } else {
+    std::vector<double> params, inputs;
+    reference_initial_state(config, id, params, inputs);
+    traced.run = reference_train_from(config, initial_params, inputs, options);
+    traced.run.outcome.network = id.network;
+  }
   traced.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return traced;
 }

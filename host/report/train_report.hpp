@@ -22,6 +22,7 @@ struct TrainRequest {
   bool images = true;                        // --no-images turns them off
   std::string image_prefix;                  // empty: xor_reg_scratch_L02_<hidden activation>
   std::string program = "xor_reg_scratch";   // the JSON log's "target"
+  std::vector<double> initial_params;        // given (--init-file): 4H + 1 values; empty: drawn
 };
 
 // --image-prefix is a file-name prefix, not a path: UsageError naming the flag for "", '/',
@@ -43,7 +44,10 @@ struct TracedRun {
   ReferenceRun run;
   double elapsed_s = 0;  // wall time of the training alone
 };
-TracedRun train_traced(const NetworkConfig& config, const NetworkId& id);
+// `initial_params`: given parameters (4H + 1, ParamLayout order) instead of the initialiser's draw;
+// the training points (B != 4) are the network's own either way. Empty: drawn.
+TracedRun train_traced(const NetworkConfig& config, const NetworkId& id,
+                       const std::vector<double>& initial_params = {});
 void write_train_report(const TrainRequest& request, const TracedRun& traced,
                         const std::vector<std::string>& image_paths, std::FILE* out);
 

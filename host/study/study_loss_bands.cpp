@@ -45,7 +45,7 @@ LossBands LossBands::from_json(const nlohmann::json& j) {
 }
 
 LossBands compute_loss_bands(const NetworkConfig& config, uint64_t seed, uint32_t config_id, uint64_t first,
-                             uint64_t count) {
+                             uint64_t count, const double* initial_params) {
   LossBands bands;
   bands.networks = count;
   if (count == 0) return bands;
@@ -67,8 +67,17 @@ LossBands compute_loss_bands(const NetworkConfig& config, uint64_t seed, uint32_
   const auto n = static_cast<int64_t>(count);
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
   for (int64_t i = 0; i < n; ++i) {
-    const ReferenceRun run = reference_train(config, NetworkId{seed, config_id, first + static_cast<uint64_t>(i)},
-                                             options);
+    const NetworkId network_id{seed, config_id, first + static_cast<uint64_t>(i)};
+    ReferenceRun run;
+    if (initial_params == nullptr) {
+      run = reference_train(config, network_id, options);
+    } else {  // given parameters; the points are the network's own
+      std::vector<double> params, inputs;
+      reference_initial_state(config, network_id, params, inputs);
+      const size_t np = params.size();
+      params.assign(initial_params + np * static_cast<size_t>(i), initial_params + np * static_cast<size_t>(i + 1));
+      run = reference_train_from(config, params, inputs, options);
+    }
     const auto& loss = run.trace.loss;
     for (int k = 0; k < points; ++k) {
       const double v = loss.empty() ? std::numeric_limits<double>::infinity()

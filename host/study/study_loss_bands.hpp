@@ -26,8 +26,9 @@ struct LossBands {
 
 // Traces networks [first, first + count) of a configuration with the Eigen reference (CPU,
 // double) and reduces their loss traces to bands. Memory: count * kBandPoints doubles.
+// initial_params: given parameters of network `first` onward (count rows of 4H + 1), or null: drawn.
 LossBands compute_loss_bands(const NetworkConfig& config, uint64_t seed, uint32_t config_id, uint64_t first,
-                             uint64_t count);
+                             uint64_t count, const double* initial_params = nullptr);
 
 // A JSON array of v with every non-finite value as null (JSON has no NaN or infinity).
 nlohmann::json finite_or_null(const std::vector<double>& v);

@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "host/io/atomic_file.hpp"
+#include "host/io/init_file.hpp"
 #include "host/study/study_dir.hpp"
 #include "host/study/study_json.hpp"
 #include "host/study/study_loss_bands.hpp"
@@ -157,10 +158,14 @@ struct ResolvedStudy {
   bool math_auto = false;
   bool restart = false; // the directory was stopped before its study started: start it again
   NetworkRange range;   // this shard's networks of every configuration
+  std::shared_ptr<const InitialParamsFile> init_params;  // spec.init_file's rows, or null
 
   const std::string& dir() const { return opt.out_dir; }
+  // Network `network`'s given initial parameters, or null when they are drawn.
+  const double* initial_params_of(uint64_t network) const { return init_params ? init_params->row(network) : nullptr; }
   BatchSpec batch_spec(const StudyGrid& grid, uint32_t id) const {
     BatchSpec b;
+    b.initial_params = initial_params_of(spec.first_network);
     b.config = grid.at(id);
     b.seed = spec.seed;
     b.config_id = id;
@@ -216,6 +221,25 @@ ResolvedStudy resolve_study(StudySpec spec, const StudyRunOptions& options) {
   r.math_auto = !spec.math;
   if (r.math_auto) spec.math = r.trainer->default_math(spec.precision);
   const StudyGrid grid(spec);
+  if (!spec.init_file.empty()) {  // read and checked now; its checksum recorded, or compared on resume
+    InitialParamsFile file = read_init_file("--init-file", spec.init_file);
+    const std::string sum = fnv1a64_hex(file.bytes);
+    if (spec.init_file_checksum.empty()) {
+      spec.init_file_checksum = sum;
+    } else if (spec.init_file_checksum != sum) {
+      throw UsageError(fmt::format("--init-file: '{}' has changed since the study started (checksum {}, recorded {}); "
+                                   "restore it or run the study into another --out",
+                                   excerpt(spec.init_file), sum, spec.init_file_checksum));
+    }
+    for (uint32_t id = 0; id < grid.size(); ++id) {
+      require_init_file_shape("--init-file", spec.init_file, file, spec.first_network + spec.seeds, grid.at(id).hidden);
+      if (has_init_cosine(grid.at(id)))
+        throw UsageError("--init-cosine: cannot be combined with --init-file (the angle of given parameters is the file's)");
+    }
+    file.bytes.clear();
+    file.bytes.shrink_to_fit();
+    r.init_params = std::make_shared<const InitialParamsFile>(std::move(file));
+  }
   if (opt.resume) {
     const nlohmann::json ours = spec_to_json(spec), theirs = normalized_spec_json(state.at("spec"), dir + "/state.json");
     if (ours != theirs) {
@@ -351,6 +375,7 @@ ConfigChunks run_config_chunks(const ResolvedStudy& r, const StudyGrid& grid, ui
   std::fflush(log);
   while (next < r.range.end) {
     bs.first_network = next;
+    bs.initial_params = r.initial_params_of(next);
     bs.count = std::min(chunk, r.range.end - next);
     const auto t0 = std::chrono::steady_clock::now();
     bool on_device = false;
@@ -402,7 +427,9 @@ void finish_config(const ResolvedStudy& r, const StudyGrid& grid, uint32_t id, c
   const StudySpec& spec = r.spec;
   nlohmann::json trace = nullptr;
   if (r.opt.shard_index == 1 && spec.traced() > 0)
-    trace = compute_loss_bands(grid.at(id), spec.seed, id, spec.first_network, spec.traced()).to_json();
+    trace = compute_loss_bands(grid.at(id), spec.seed, id, spec.first_network, spec.traced(),
+                               r.initial_params_of(spec.first_network))
+                .to_json();
   write_file_atomically(config_file(dir, id),
                         config_json(spec, grid, id, r.range.begin, r.range.end, chunks.merged, trace, chunks.csv_parts)
                                 .dump() +

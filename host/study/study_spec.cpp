@@ -197,6 +197,11 @@ void set_spec_value(StudySpec& spec, const std::string& key, const std::string& 
     spec.precision = parse_precision(name, text);
   } else if (key == "math") {
     spec.math = parse_math_choice(name, text);
+  } else if (key == "init_file") {
+    if (text.empty()) throw UsageError(fmt::format("{}: '' is not a file name", name));
+    spec.init_file = text;
+  } else if (key == "init_file_checksum") {
+    spec.init_file_checksum = text;
   } else if (key == "per_network") {
     if (text != "true" && text != "false") throw UsageError(fmt::format("{}: '{}' is not true or false", name, excerpt(text)));
     spec.per_network = text == "true";
@@ -221,6 +226,10 @@ nlohmann::json spec_to_json(const StudySpec& s) {
   j["math"] = s.math ? math_mode_name(*s.math) : "auto";
   j["per_network"] = s.per_network;
   j["trace_sample"] = s.traced();
+  if (!s.init_file.empty()) {  // only where given: other studies' spec.json is as before
+    j["init_file"] = s.init_file;
+    j["init_file_checksum"] = s.init_file_checksum;
+  }
   const auto& axes = network_axes();
   for (size_t a = 0; a < axes.size(); ++a) {
     nlohmann::json values = nlohmann::json::array();
@@ -236,7 +245,8 @@ bool is_axis(const std::string& key) { return find_network_axis(key) != nullptr;
 
 bool is_name_key(const std::string& key) {
   const NetworkAxis* axis = find_network_axis(key);
-  return (axis && axis->kind == AxisKind::name) || key == "device" || key == "precision" || key == "math";
+  return (axis && axis->kind == AxisKind::name) || key == "device" || key == "precision" || key == "math" ||
+         key == "init_file" || key == "init_file_checksum";
 }
 
 // One JSON scalar as the flag text it stands for; wrong type -> UsageError.
@@ -264,7 +274,7 @@ StudySpec spec_from_json(const nlohmann::json& j, const std::string& source) {
     const std::string name = fmt::format("{}: key '{}'", source, excerpt(key));
     const bool known = is_axis(key) || key == "seeds" || key == "first_network" || key == "seed" ||
                        key == "device" || key == "precision" || key == "math" || key == "per_network" ||
-                       key == "trace_sample";
+                       key == "trace_sample" || key == "init_file" || key == "init_file_checksum";
     if (!known) throw UsageError(fmt::format("{}: unknown key", name));
     if (value.is_array()) {
       if (!is_axis(key)) throw UsageError(fmt::format("{}: expected a single value, got a list", name));

@@ -60,6 +60,11 @@ struct StudySpec {
   // Networks per configuration traced on the CPU for loss bands, <= seeds; nullopt: the default,
   // min(kDefaultTraceSample, seeds) (spec.json records the number).
   std::optional<uint64_t> trace_sample;
+  // --init-file (docs/semantics.md §12.5): every configuration's network i starts from row i of this
+  // file; "" = drawn. Its checksum (FNV-1a 64 of the bytes) is recorded when the study starts and
+  // checked on resume, so a changed file is an error, not a mixed study.
+  std::string init_file;
+  std::string init_file_checksum;
   uint64_t traced() const { return trace_sample ? *trace_sample : std::min(kDefaultTraceSample, seeds); }
   // The value list of every network axis, axes[a] for network_axes()[a]: by default its
   // NetworkConfig default alone.

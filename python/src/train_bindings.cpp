@@ -1,6 +1,7 @@
 // train(): one network by the Eigen reference with its full trace, as `xorseed train` trains it, and
 // its seed-format report; init_params(): the initial parameters every backend draws
 // (kernels/network_init.hpp).
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -10,6 +11,7 @@
 #include <nanobind/nanobind.h>
 #include <nanobind/ndarray.h>
 #include <nanobind/stl/string.h>
+#include <optional>
 
 #include "core/network_axes.hpp"
 #include "core/number_parse.hpp"
@@ -143,17 +145,19 @@ nb::dict trace_dict(const TrainResult& r) {
 }
 
 // The initial parameters of networks[i] of configuration config_id under seed: N x (4H + 1), ParamLayout
-// order, as the backends draw them (float: each double rounded, as the float backends do).
+// order, as the backends start from them: the initialiser (--init, --init-cosine) in double, each
+// value rounded once in float, as the float backends do (for --init uniform that is the kernels' draw).
 template <class T>
-nb::object initial_params(uint64_t seed, uint32_t config_id, const uint64_t* networks, size_t n, int hidden,
-                          double init_range) {
-  const size_t P = static_cast<size_t>(ParamLayout{hidden}.count());
+nb::object initial_params(uint64_t seed, uint32_t config_id, const uint64_t* networks, size_t n, const NetworkConfig& c) {
+  const size_t P = static_cast<size_t>(ParamLayout{c.hidden}.count());
   std::vector<T> out(n * P);
   {
     nb::gil_scoped_release unlocked;
+    std::vector<double> p(P);
     for (size_t i = 0; i < n; ++i) {
       NetworkRng rng(seed, config_id, networks[i]);
-      draw_initial_parameters(rng, hidden, init_range, out.data() + i * P);
+      draw_initial_parameters(rng, c, p.data());
+      for (size_t k = 0; k < P; ++k) out[i * P + k] = static_cast<T>(p[k]);
     }
   }
   return owned_array(std::move(out), {n, P});
@@ -165,9 +169,65 @@ nb::object init_params(const std::string& seed, const std::string& config_id,
   const NetworkConfig c = config_from_texts(flags);
   const NetworkId id = network_id(seed, config_id, "0");
   const Precision p = parse_precision("--precision", precision);
-  if (p == Precision::f32)
-    return initial_params<float>(id.seed, id.config_id, networks.data(), networks.shape(0), c.hidden, c.init_range);
-  return initial_params<double>(id.seed, id.config_id, networks.data(), networks.shape(0), c.hidden, c.init_range);
+  if (p == Precision::f32) return initial_params<float>(id.seed, id.config_id, networks.data(), networks.shape(0), c);
+  return initial_params<double>(id.seed, id.config_id, networks.data(), networks.shape(0), c);
+}
+
+// Networks first_network .. first_network + N - 1 of configuration config_id trained on a batch
+// backend from given parameters (N x (4H + 1), float64, C order: BatchSpec::initial_params, the
+// --init-file path without a file); the outcome columns as arrays, N rows each (predictions N x 4,
+// params N x (4H + 1)).
+nb::dict train_batch(nb::ndarray<const double, nb::ndim<2>, nb::c_contig, nb::device::cpu> given,
+                     const nb::dict& flags, const std::string& seed, const std::string& config_id,
+                     const std::string& first_network, const std::string& device, const std::string& precision,
+                     const std::string& math) {
+  BatchSpec spec;
+  spec.config = config_from_texts(flags);
+  if (has_init_cosine(spec.config))
+    throw UsageError("--init-cosine: cannot be combined with given initial parameters (their angle is given)");
+  const NetworkId id = network_id(seed, config_id, first_network);
+  const size_t P = static_cast<size_t>(ParamLayout{spec.config.hidden}.count()), n = given.shape(0);
+  if (given.shape(1) != P)
+    throw UsageError("init_params: an array of " + std::to_string(n) + " x " + std::to_string(given.shape(1)) +
+                     "; --hidden " + std::to_string(spec.config.hidden) + " needs 4H + 1 = " + std::to_string(P) +
+                     " columns");
+  if (n == 0) throw UsageError("init_params: an array of no rows; give one row per network");
+  for (size_t k = 0; k < n * P; ++k)
+    if (!std::isfinite(given.data()[k]))
+      throw UsageError("init_params: row " + std::to_string(k / P) + ", column " + std::to_string(k % P) +
+                       " is not finite");
+  spec.seed = id.seed;
+  spec.config_id = id.config_id;
+  spec.first_network = id.network;
+  spec.count = n;
+  spec.precision = parse_precision("--precision", precision);
+  spec.keep_params = true;
+  spec.initial_params = given.data();
+  std::string note;
+  std::unique_ptr<Trainer> trainer = make_trainer(parse_backend("--device", device), note);
+  const std::optional<MathMode> m = parse_math_choice("--math", math);
+  spec.math = m ? *m : trainer->default_math(spec.precision);
+  trainer->check_supported(spec);
+  auto out = std::make_unique<OutcomeBatch>();
+  {
+    nb::gil_scoped_release unlocked;
+    trainer->train(spec, *out);
+  }
+  nb::dict d;
+  d["network"] = [&] {
+    std::vector<uint64_t> v(n);
+    for (size_t i = 0; i < n; ++i) v[i] = id.network + i;
+    return owned_array(std::move(v));
+  }();
+#define XORSEED_BATCH_ITEM(name, column_type, member_type, width)                                       \
+  d[#name] = values_per_network(FieldWidth::width, spec.config.hidden) == 1                             \
+                 ? owned_array(std::move(out->name))                                                    \
+                 : owned_array(std::move(out->name),                                                    \
+                               {n, static_cast<size_t>(values_per_network(FieldWidth::width, spec.config.hidden))});
+  XORSEED_OUTCOME_FIELDS(XORSEED_BATCH_ITEM)
+#undef XORSEED_BATCH_ITEM
+  d["backend"] = backend_name(trainer->backend());
+  return d;
 }
 
 }  // namespace
@@ -185,6 +245,9 @@ void bind_train(nb::module_& m) {
         nb::arg("trace"), "Train one network with the reference (flags: axis key -> value text).");
   m.def("init_params", &init_params, nb::arg("seed"), nb::arg("config_id"), nb::arg("networks"), nb::arg("flags"),
         nb::arg("precision"), "Initial parameters, N x (4H + 1), ParamLayout order.");
+  m.def("train_batch", &train_batch, nb::arg("init_params"), nb::arg("flags"), nb::arg("seed"), nb::arg("config_id"),
+        nb::arg("first_network"), nb::arg("device"), nb::arg("precision"), nb::arg("math"),
+        "Train networks from given initial parameters on a batch backend; the outcome columns.");
 }
 
 }  // namespace xorseed::py

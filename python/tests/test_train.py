@@ -64,3 +64,44 @@ def test_init_params_are_the_json_logs_initial_weights(cli, tmp_path):
     many = xorseed.init_params(seed, config, 20, hidden=hidden)
     np.testing.assert_array_equal(many[network], p[0])
     assert many.flags.owndata or many.base is not None
+
+
+def test_train_batch_from_the_drawn_parameters_is_the_study(tmp_path):
+    """train_batch() from init_params() gives the study's own networks, row for row (cpu, double)."""
+    flags = dict(max_epoch=400, optimizer="adam", lr=0.02, init="xavier-normal")
+    start = xorseed.init_params(0, 0, 24, precision="double", init="xavier-normal")
+    got = xorseed.train_batch(start, device="cpu", precision="double", **flags)
+    study = xorseed.study(dict(seeds=24, trace_sample=0, **flags), device="cpu", precision="double",
+                          per_network=True, progress=False)
+    assert got["backend"] == "cpu" and got["params"].shape == (24, 9) and got["predictions"].shape == (24, 4)
+    np.testing.assert_array_equal(got["iterations"], study.networks["iterations"])
+    np.testing.assert_array_equal(got["params"], study.networks["params"])
+    np.testing.assert_array_equal(got["cos_initial"], study.networks["cos_initial"])
+
+
+def test_train_batch_trains_the_given_rows_and_takes_float32():
+    """Given rows are trained as given: float32 rows are the same networks as their float64 values, other
+    rows give other networks, and the reference backend trained from the same rows agrees in double."""
+    rng = np.random.default_rng(5)
+    start = rng.uniform(-1, 1, size=(8, 9))
+    a = xorseed.train_batch(start, device="cpu", precision="double", max_epoch=300)
+    b = xorseed.train_batch(start.astype(np.float32).astype(np.float64), device="cpu", precision="double",
+                            max_epoch=300)
+    c = xorseed.train_batch(start.astype(np.float32), device="cpu", precision="double", max_epoch=300)
+    np.testing.assert_array_equal(b["params"], c["params"])
+    assert not np.array_equal(a["params"], xorseed.train_batch(start[::-1].copy(), device="cpu",
+                                                               precision="double", max_epoch=300)["params"])
+    ref = xorseed.train_batch(start, device="reference", precision="double", max_epoch=300)
+    np.testing.assert_allclose(a["params"], ref["params"], rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("bad,needle", [
+    (np.zeros((3, 8)), "needs 4H + 1 = 9 columns"),
+    (np.zeros((0, 9)), "no rows"),
+    (np.full((2, 9), np.nan), "row 0, column 0 is not finite"),
+    (np.zeros(9), "give N x (4H + 1)"),
+    (np.zeros((2, 9), dtype=np.int64), "dtype int64"),
+])
+def test_train_batch_refuses_a_bad_array(bad, needle):
+    with pytest.raises(ValueError, match=re.escape(needle)):
+        xorseed.train_batch(bad, device="cpu")

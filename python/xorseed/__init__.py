@@ -30,7 +30,7 @@ from ._xorseed import TrainResult, UsageError, failure_classes, images_available
 
 __all__ = [
     "StudyResult", "TrainResult", "UsageError", "devices", "failure_classes", "images_available", "init_params",
-    "network_axes", "outcome_fields", "study", "train",
+    "network_axes", "outcome_fields", "study", "train", "train_batch",
 ]
 __version__ = "0.1.0"
 
@@ -70,12 +70,13 @@ def train(*, seed: Union[int, str] = 0, network: Union[int, str] = 0, config_id:
 
 
 def init_params(seed: Union[int, str], config: Union[int, str], networks: Union[int, Sequence[int], np.ndarray],
-                hidden: int = 2, init_range: float = 0.5, precision: str = "double") -> np.ndarray:
+                hidden: int = 2, init_range: float = 0.5, precision: str = "double", **network_flags: Any) -> np.ndarray:
     """The initial parameters of networks of configuration ``config`` under study seed ``seed``, exactly as
     every backend draws them: an N x (4H + 1) array in ParamLayout order (W_h row-major, b_h, W_o, b_o).
 
     ``networks`` is a count (networks 0..n-1) or the network indices. ``precision="float"`` gives the
-    float32 values the float backends start from (each double rounded).
+    float32 values the float backends start from (each double rounded). ``network_flags`` may name the
+    initialiser (``init="xavier-normal"``, ``init_cosine=0.5``; docs/semantics.md §12.3, §12.4).
     """
     if isinstance(networks, (int, np.integer)):
         if networks < 0:
@@ -84,7 +85,34 @@ def init_params(seed: Union[int, str], config: Union[int, str], networks: Union[
     else:
         indices = np.ascontiguousarray(networks, dtype=np.uint64)
     flags = {"hidden": _flag_text(hidden), "init_range": _flag_text(init_range)}
+    flags.update({key: _flag_text(value) for key, value in network_flags.items()})
     return _xorseed.init_params(_flag_text(seed), _flag_text(config), indices, flags, precision)
+
+
+def train_batch(init_params: Any, *, seed: Union[int, str] = 0, config_id: Union[int, str] = 0,
+                first_network: Union[int, str] = 0, device: str = "auto", precision: str = "float",
+                math: str = "auto", **network_flags: Any) -> Dict[str, np.ndarray]:
+    """Train networks from given initial parameters on a batch backend (``--init-file`` without a file).
+
+    ``init_params`` is an N x (4H + 1) array in ParamLayout order: float64 and C-contiguous arrays are
+    used as they are (no copy); anything else NumPy's buffer protocol or DLPack offers (float32, a
+    torch tensor on the CPU) is converted once. Row i trains as network ``first_network + i`` of
+    configuration ``config_id`` (for random mini-batches its training points are that network's own).
+    Returns the outcome columns as arrays, one row per network: ``network``, ``iterations``,
+    ``final_loss``, ``converged``, ``diverged``, ``correct``, ``predictions`` (N x 4), ``rmse``,
+    ``cos_initial``, ``cos_final``, ``params`` (N x (4H + 1), final), and ``backend``.
+    """
+    if hasattr(init_params, "__dlpack__") and not isinstance(init_params, np.ndarray):
+        init_params = np.from_dlpack(init_params)
+    array = np.asarray(init_params)
+    if array.ndim != 2:
+        raise UsageError(f"init_params: an array of shape {array.shape}; give N x (4H + 1) values")
+    if array.dtype not in (np.float64, np.float32):
+        raise UsageError(f"init_params: dtype {array.dtype}; float64 or float32")
+    array = np.ascontiguousarray(array, dtype=np.float64)
+    flags = {key: _flag_text(value) for key, value in network_flags.items()}
+    return _xorseed.train_batch(array, flags, _flag_text(seed), _flag_text(config_id), _flag_text(first_network),
+                                device, precision, math)
 
 
 class StudyResult:
