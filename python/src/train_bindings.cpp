@@ -18,6 +18,7 @@
 #include "core/usage_error.hpp"
 #include "host/backends/trainer.hpp"
 #include "host/report/train_report.hpp"
+#include "kernels/initialiser.hpp"
 #include "kernels/network_init.hpp"
 #include "python/src/bindings.hpp"
 #include "python/src/owned_array.hpp"

@@ -71,8 +71,8 @@ def test_train_batch_from_the_drawn_parameters_is_the_study(tmp_path):
     flags = dict(max_epoch=400, optimizer="adam", lr=0.02, init="xavier-normal")
     start = xorseed.init_params(0, 0, 24, precision="double", init="xavier-normal")
     got = xorseed.train_batch(start, device="cpu", precision="double", **flags)
-    study = xorseed.study(dict(seeds=24, trace_sample=0, **flags), device="cpu", precision="double",
-                          per_network=True, progress=False)
+    study = xorseed.study(seeds=24, trace_sample=0, device="cpu", precision="double", per_network=True,
+                          progress=False, **flags)
     assert got["backend"] == "cpu" and got["params"].shape == (24, 9) and got["predictions"].shape == (24, 4)
     np.testing.assert_array_equal(got["iterations"], study.networks["iterations"])
     np.testing.assert_array_equal(got["params"], study.networks["params"])
