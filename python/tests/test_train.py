@@ -105,3 +105,14 @@ def test_train_batch_trains_the_given_rows_and_takes_float32():
 def test_train_batch_refuses_a_bad_array(bad, needle):
     with pytest.raises(ValueError, match=re.escape(needle)):
         xorseed.train_batch(bad, device="cpu")
+
+
+def test_train_batch_on_the_reference_is_train():
+    """train_batch(device="reference") from init_params() is train(), network by network, bit for bit."""
+    start = xorseed.init_params(3, 2, [4, 5], precision="double")
+    got = xorseed.train_batch(start, seed=3, config_id=2, first_network=4, device="reference", precision="double",
+                              max_epoch=600)
+    for row in range(2):
+        want = xorseed.train(seed=3, config_id=2, network=4 + row, max_epoch=600, trace=False).outcome
+        np.testing.assert_array_equal(got["params"][row], want["params"])
+        assert got["iterations"][row] == want["iterations"]
