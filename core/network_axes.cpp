@@ -48,6 +48,10 @@ class Row {
     a_.hi_excluded = !hi_included;
     return *this;
   }
+  Row& training_rule() {
+    a_.training_rule = true;
+    return *this;
+  }
   // The axis may also be off, spelled `name` (the value NaN).
   Row& or_none(const char* name) {
     a_.none_name = name;
@@ -107,6 +111,7 @@ std::vector<NetworkAxis> make_table() {
       Row("loss", "--loss")
           .names(kLossNames)
           .help("loss: mse = mean squared error (the seed's), bce = binary cross-entropy of a sigmoid output")
+          .training_rule()
           .field<&NetworkConfig::loss>(),
       Row("hidden", "--hidden")
           .integers(1, kMaxHidden, fmt::format("the hidden width must be 1..{}", kMaxHidden))
@@ -115,6 +120,7 @@ std::vector<NetworkAxis> make_table() {
       Row("init", "--init")
           .names(kInitNames)
           .help("initialiser (uniform and normal use --init-range; the others are torch.nn.init's)")
+          .training_rule()
           .field<&NetworkConfig::init>(),
       Row("init_range", "--init-range")
           .reals_above(0, "the range must be finite and > 0")
@@ -124,6 +130,7 @@ std::vector<NetworkAxis> make_table() {
           .reals_in(-1, 1, true, "it must be -1..1 or none")
           .or_none("none")
           .help("C", "intervention (H = 2): set the cosine between W_h's initial rows to C, -1..1; none = off")
+          .training_rule()
           .field<&NetworkConfig::init_cosine>(),
       Row("lr", "--lr")
           .reals_above(0, "the learning rate must be finite and > 0")
@@ -132,22 +139,27 @@ std::vector<NetworkAxis> make_table() {
       Row("optimizer", "--optimizer")
           .names(kOptimizerNames)
           .help("optimizer, as torch.optim (SGD, SGD with momentum or nesterov, Adam)")
+          .training_rule()
           .field<&NetworkConfig::optimizer>(),
       Row("momentum", "--momentum")
           .reals_from(0, "it must be finite and >= 0")
           .help("X", "momentum of --optimizer momentum and nesterov, finite and >= 0")
+          .training_rule()
           .field<&NetworkConfig::momentum>(),
       Row("beta1", "--beta1")
           .reals_in(0, 1, false, "it must be 0 <= beta1 < 1")
           .help("X", "Adam's beta1, 0 <= beta1 < 1")
+          .training_rule()
           .field<&NetworkConfig::beta1>(),
       Row("beta2", "--beta2")
           .reals_in(0, 1, false, "it must be 0 <= beta2 < 1")
           .help("X", "Adam's beta2, 0 <= beta2 < 1")
+          .training_rule()
           .field<&NetworkConfig::beta2>(),
       Row("eps", "--eps")
           .reals_from(0, "it must be finite and >= 0")
           .help("X", "Adam's epsilon, finite and >= 0")
+          .training_rule()
           .field<&NetworkConfig::eps>(),
       Row("batch_size", "--batch-size")
           .integers(1, kMaxBatch, fmt::format("use 4 for the corners or 1..{} random points", kMaxBatch))

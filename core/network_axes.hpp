@@ -47,6 +47,9 @@ struct NetworkAxis {
   bool lo_excluded = false, hi_excluded = false;
   // A real axis that may also be off: the name of "off" (its value is NaN), or empty.
   std::string none_name;
+  // One of the training rule's axes (docs/semantics.md §12: optimizer, its constants, loss,
+  // initialiser, intervention); their defaults are the seed's rule.
+  bool training_rule = false;
   std::string rule;       // number axes: "<flag>: '<value>' is not allowed; <rule>"
   std::string type_name;  // the value's placeholder in train's help: "X", "H", "NAME"
   std::string help;       // one line for --help, what is allowed included

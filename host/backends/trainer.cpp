@@ -55,8 +55,8 @@ void require_compiled_width(Backend backend, int hidden) {
 }
 
 void require_seed_rules(Backend backend, const BatchSpec& spec) {
-  for (const char* key : {"optimizer", "loss", "init", "init_cosine"}) {
-    const NetworkAxis& axis = *find_network_axis(key);
+  for (const NetworkAxis& axis : network_axes()) {
+    if (!axis.training_rule) continue;
     const AxisValue v = axis.get(spec.config), d = axis_default(axis);
     if (v == d || (std::isnan(v) && std::isnan(d))) continue;
     throw UsageError(fmt::format("{}: '{}' is not implemented on --device {}; --device cuda, cpu and reference "

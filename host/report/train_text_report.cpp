@@ -54,10 +54,10 @@ void write_text_report(const TrainReportContext& ctx, std::FILE* out) {
   const NetworkId& id = ctx.request->id;
   // The training rule (docs/semantics.md §12), where it is not the seed's: each axis off its default.
   std::string rule;
-  for (const char* key : {"optimizer", "momentum", "beta1", "beta2", "eps", "loss", "init", "init_cosine"}) {
-    const NetworkAxis& axis = *find_network_axis(key);
+  for (const NetworkAxis& axis : network_axes()) {
+    if (!axis.training_rule) continue;
     const std::string value = axis_value_text(axis, axis.get(c)), plain = axis_value_text(axis, axis_default(axis));
-    if (value != plain) rule += fmt::format(", {}={}", key, value);
+    if (value != plain) rule += fmt::format(", {}={}", axis.key, value);
   }
   fmt::print(out, "Network: seed={}, config_id={}, network={}, hidden={}, target={}, init_range={}, stop_loss={}{}\n",
              id.seed, id.config_id, id.network, c.hidden, target_name(c.target), format_shortest(c.init_range),
