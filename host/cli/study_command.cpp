@@ -12,6 +12,7 @@
 #include "core/number_parse.hpp"
 #include "core/usage_error.hpp"
 #include "host/io/atomic_file.hpp"
+#include "host/study/job_array.hpp"
 #include "host/study/study_runner.hpp"
 #include "host/study/study_spec.hpp"
 #include "host/cli/axis_flags.hpp"
@@ -103,7 +104,14 @@ void run(const StudyArgs& a) {
   opt.spec_given = !a.spec_file.empty() || per_network_given || !given.empty();
   opt.device = a.device;
   if (a.device_opt->count() > 0) parse_backend("--device", a.device);  // '' too: no silent default
-  parse_shard(a.shard, opt.shard_index, opt.shard_count);
+  if (a.shard == "auto") {
+    const JobArrayShard shard = job_array_shard(job_array_environment());
+    opt.shard_index = shard.index;
+    opt.shard_count = shard.count;
+    opt.shard_source = shard.source;
+  } else {
+    parse_shard(a.shard, opt.shard_index, opt.shard_count);
+  }
   opt.shard_given = a.shard_opt->count() > 0;
   for (const Given& g : given) opt.given[g.key] = g.flag;
   if (per_network_given) opt.given["per_network"] = "--per-network";
@@ -148,8 +156,8 @@ void add_study_command(CLI::App& app) {
   cmd->add_option("--spec", args->spec_file, "read the study from a JSON spec (e.g. a previous DIR/spec.json)")->type_name("FILE");
   args->device_opt = cmd->add_option("--device", args->device, "auto, cuda, cuda-blas, cpu, reference (default: the spec's, auto)")->type_name("NAME");
   cmd->add_option("--out", args->out, "output directory (default study-out)")->type_name("DIR");
-  args->shard_opt = cmd->add_option("--shard", args->shard, "run shard i of n (1-based): a contiguous block of every configuration's networks")
-      ->type_name("i/n");
+  args->shard_opt = cmd->add_option("--shard", args->shard, "run shard i of n (1-based): a contiguous block of every configuration's networks; auto: the job array task's (Slurm, SGE, LSF environment)")
+      ->type_name("i/n|auto");
   cmd->add_flag("--resume", args->resume, "continue the study in --out where it stopped");
   cmd->add_flag("--no-images", args->no_images, "do not draw DIR/plots/*.png");
   args->chunk_size_opt =

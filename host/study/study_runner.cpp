@@ -234,9 +234,14 @@ ResolvedStudy resolve_study(StudySpec spec, const StudyRunOptions& options) {
                                    ours.contains(key) ? plain(ours.at(key)) : "none", diff));
     }
     const auto& sh = state.at("shard");
-    if (sh.at("index").get<int>() != opt.shard_index || sh.at("count").get<int>() != opt.shard_count)
-      throw UsageError(fmt::format("--shard: '{}/{}' differs from the study's shard {}/{} in '{}'", opt.shard_index,
-                                   opt.shard_count, sh.at("index").get<int>(), sh.at("count").get<int>(), dir));
+    if (sh.at("index").get<int>() != opt.shard_index || sh.at("count").get<int>() != opt.shard_count) {
+      const std::string given = opt.shard_source.empty()
+                                    ? fmt::format("'{}/{}'", opt.shard_index, opt.shard_count)
+                                    : fmt::format("'auto' ({} -> shard {}/{})", opt.shard_source, opt.shard_index,
+                                                  opt.shard_count);
+      throw UsageError(fmt::format("--shard: {} differs from the study's shard {}/{} in '{}'", given,
+                                   sh.at("index").get<int>(), sh.at("count").get<int>(), dir));
+    }
   }
   r.spec = std::move(spec);
   r.range = shard_range(r.spec, opt.shard_index, opt.shard_count);
@@ -416,6 +421,8 @@ void finish_config(const ResolvedStudy& r, const StudyGrid& grid, uint32_t id, c
 
 void print_study_start(const ResolvedStudy& r, const StudyGrid& grid, uint64_t already, std::FILE* log) {
   const StudyRunOptions& opt = r.opt;
+  if (!opt.shard_source.empty())
+    fmt::print(log, "study: --shard auto: {} -> shard {}/{}\n", opt.shard_source, opt.shard_index, opt.shard_count);
   const std::string shard =
       opt.shard_count == 1         ? std::string()
       : r.range.end == r.range.begin ? fmt::format(" (shard {}/{}: no networks)", opt.shard_index, opt.shard_count)
@@ -454,10 +461,11 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
   // Stage 5: the study is complete; assemble its summary from the directory.
   state["complete"] = true;
   save_study_state(r.dir(), state);
-  const nlohmann::json run_info = {{"backend", backend_name(r.trainer->backend())},
+  nlohmann::json run_info = {{"backend", backend_name(r.trainer->backend())},
                                    {"note", r.note},
                                    {"summaries", state.value("summaries", "")},
                                    {"shard", {{"index", r.opt.shard_index}, {"count", r.opt.shard_count}}}};
+  if (!r.opt.shard_source.empty()) run_info["shard"]["auto"] = r.opt.shard_source;
   assemble(r.spec, {Part{r.dir(), state, r.range.begin, r.range.end}}, r.dir(), r.opt.csv_file.empty() ? r.dir() + "/networks.csv" : r.opt.csv_file,
            run_info, r.opt.images, r.opt.table, log);
 }

@@ -18,6 +18,8 @@ struct StudyRunOptions {
   std::string device;         // non-empty: overrides spec.device
   int shard_index = 1, shard_count = 1;
   bool shard_given = true;    // false: --resume takes the shard stored in out_dir
+  std::string shard_source;   // non-empty: --shard auto read the shard from a job array's environment
+                              // ("SLURM_ARRAY_TASK_ID=3 of 1..8", host/study/job_array.hpp)
   uint64_t max_chunk = 0;     // > 0: at most this many networks per chunk (else the backend's chunk size)
   bool images = true;         // draw DIR/plots/*.png (where the build has the chart module)
   std::string csv_file;       // non-empty: the per-network rows go to this file instead of DIR/networks.csv
