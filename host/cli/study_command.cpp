@@ -1,6 +1,9 @@
 // `xorseed study`: a seed study over a grid of configurations (host/study/study_spec.hpp documents
 // the list/range syntax and the grid order; README.md "Studies" the whole command).
 #include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <stdexcept>
 #include <filesystem>
 #include <iterator>
 #include <string>
@@ -13,6 +16,8 @@
 #include "core/usage_error.hpp"
 #include "host/io/atomic_file.hpp"
 #include "host/study/job_array.hpp"
+#include "host/study/study_mpi.hpp"
+#include "host/study/study_ranks.hpp"
 #include "host/study/study_runner.hpp"
 #include "host/study/study_spec.hpp"
 #include "host/cli/axis_flags.hpp"
@@ -51,7 +56,7 @@ struct StudyArgs {
   std::string spec_file, device, out = "study-out", shard = "1/1", csv, chunk_size;
   CLI::Option* chunk_size_opt = nullptr;
   CLI::Option* device_opt = nullptr;
-  bool resume = false, no_images = false;
+  bool resume = false, no_images = false, mpi_info = false;
 };
 
 // --csv may not name a study directory's own files (--out's, or those of any directory holding
@@ -77,6 +82,10 @@ void check_csv_outside_study_files(const std::string& csv, const std::string& ou
 }
 
 void run(const StudyArgs& a) {
+  if (a.mpi_info) {
+    std::fputs(mpi_info().c_str(), stdout);
+    return;
+  }
   const auto& axes = network_axes();
   // The spec flags given, in help order: (flag, spec key, text).
   struct Given {
@@ -133,7 +142,31 @@ void run(const StudyArgs& a) {
     check_writable_file(a.csv, "--csv");  // before any training
     opt.csv_file = a.csv;
   }
-  run_study(spec, opt, stderr);
+  // One process, or the ranks of an MPI launch (host/study/study_ranks.hpp); a one-process resume
+  // of a study the ranks ran goes the same way.
+  std::string why;
+  std::unique_ptr<StudyComm> mpi = mpi_world(why);
+  if (!why.empty()) throw UsageError("mpirun: " + why);
+  if (!mpi && !(opt.resume && is_ranks_study_dir(opt.out_dir))) {
+    run_study(spec, opt, stderr);
+    return;
+  }
+  LocalComm local;
+  StudyComm& comm = mpi ? *mpi : local;
+  std::FILE* log = stderr;
+  std::FILE* quiet = nullptr;
+  if (comm.rank() != 0) log = quiet = std::fopen("/dev/null", "w");
+  if (!log) log = stderr;
+  const RanksOutcome out = run_study_ranks(spec, opt, comm, log);
+  if (quiet) std::fclose(quiet);
+  if (out.code == 0) return;
+  if (comm.rank() != 0) {  // rank 0 says it; the others end with the same code
+    mpi.reset();            // MPI_Finalize
+    std::fflush(stdout);
+    std::exit(out.code);
+  }
+  if (out.code == 2) throw UsageError(out.message);
+  throw std::runtime_error(out.message);
 }
 
 }  // namespace
@@ -160,6 +193,8 @@ void add_study_command(CLI::App& app) {
       ->type_name("i/n|auto");
   cmd->add_flag("--resume", args->resume, "continue the study in --out where it stopped");
   cmd->add_flag("--no-images", args->no_images, "do not draw DIR/plots/*.png");
+  cmd->add_flag("--mpi-info", args->mpi_info,
+                "print whether this build has MPI and what the launcher's environment says, then exit");
   args->chunk_size_opt =
       cmd->add_option("--chunk-size", args->chunk_size, "at most this many networks per chunk, >= 1 (default: the backend's)")
           ->type_name("N");

@@ -440,6 +440,10 @@ void print_study_start(const ResolvedStudy& r, const StudyGrid& grid, uint64_t a
 
 }  // namespace
 
+StudySpec check_study(StudySpec spec, const StudyRunOptions& options) {
+  return resolve_study(std::move(spec), options).spec;
+}
+
 void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
   const ResolvedStudy r = resolve_study(std::move(spec), options);
   const StudyGrid grid(r.spec);
@@ -452,6 +456,10 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
   ChunkRun run(log, per_config * grid.size(), already);
   run.summaries = state.value("summaries", "");
   handle_stop_signals(true);
+  // Off again however the loop ends (an exception from after_chunk too: a rank stopped for another's failure).
+  struct SignalsOff {
+    ~SignalsOff() { handle_stop_signals(false); }
+  } signals_off;
   for (uint32_t id = first_config; id < grid.size(); ++id) {
     finish_config(r, grid, id, run_config_chunks(r, grid, id, state, run, log), state);
     stop_if_signalled(r, log);
@@ -461,6 +469,7 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
   // Stage 5: the study is complete; assemble its summary from the directory.
   state["complete"] = true;
   save_study_state(r.dir(), state);
+  if (!r.opt.summary) return;
   nlohmann::json run_info = {{"backend", backend_name(r.trainer->backend())},
                                    {"note", r.note},
                                    {"summaries", state.value("summaries", "")},
@@ -470,7 +479,8 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
            run_info, r.opt.images, r.opt.table, log);
 }
 
-void merge_studies(const std::vector<std::string>& dirs, const std::string& out_dir, bool images, std::FILE* log) {
+void merge_studies(const std::vector<std::string>& dirs, const std::string& out_dir, bool images, std::FILE* log,
+                   bool into_ranks_dir) {
   if (dirs.empty()) throw UsageError("merge: name the shard directories to merge");
   std::vector<Part> parts;
   std::vector<StudySpec> specs;
@@ -547,10 +557,12 @@ void merge_studies(const std::vector<std::string>& dirs, const std::string& out_
     if (path_exists(out_dir + "/state.json") || !is_empty_or_missing_dir(out_dir))
       throw UsageError(fmt::format("--out: '{}' exists and is not empty; merge into a new directory", out_dir));
   };
-  check_out();
-  make_dir(out_dir);
-  lock_study_dir(out_dir, /*exclusive=*/true, "--out");
-  check_out();  // under the lock
+  if (!into_ranks_dir) {
+    check_out();
+    make_dir(out_dir);
+    lock_study_dir(out_dir, /*exclusive=*/true, "--out");
+    check_out();  // under the lock
+  }
   const nlohmann::json spec_json = spec_to_json(spec);
   std::vector<Part> ordered;
   nlohmann::json backends = nlohmann::json::array(), from = nlohmann::json::array(), summaries = nlohmann::json::array();
