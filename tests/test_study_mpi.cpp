@@ -183,6 +183,12 @@ TEST_F(StudyMpi, BadInputUnderMpirunIsOneLine) {
   EXPECT_EQ(lines, 1u) << bad.err;
   EXPECT_NE(bad.err.find("xorseed: error: --lr: 'abc' is not a number"), std::string::npos) << bad.err;
   EXPECT_FALSE(fs::exists(root_ / "bad"));
+  // --shard has no meaning for the ranks' study.
+  const CliRun shard = cli("study " + study_args() + " --shard 1/2 --out bad", mpirun(2));
+  EXPECT_EQ(shard.rc, 2) << shard.err;
+  EXPECT_NE(shard.err.find("xorseed: error: --shard: '1/2' is not for a study of several ranks"), std::string::npos)
+      << shard.err;
+  EXPECT_FALSE(fs::exists(root_ / "bad"));
 }
 
 TEST_F(StudyMpi, MpiInfoSaysWhatTheBuildAndTheLauncherHave) {

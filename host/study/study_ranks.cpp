@@ -120,6 +120,10 @@ RanksOutcome run_study_ranks(StudySpec spec, StudyRunOptions opt, StudyComm& com
           throw UsageError(fmt::format("--csv: '{}' is not for a study of several ranks; it writes DIR/networks.csv "
                                        "(--per-network)",
                                        excerpt(opt.csv_file)));
+        if (opt.shard_given)
+          throw UsageError(fmt::format("--shard: '{}/{}' is not for a study of several ranks; rank r runs shard r+1/K "
+                                       "of the ranks' study (run the shards as separate studies instead)",
+                                       opt.shard_index, opt.shard_count));
         if (ranks_resume) {
           parts = read_ranks(dir);
           if (!opt.spec_given) spec = read_spec_file(dir + "/spec.json");
