@@ -160,13 +160,20 @@ void run(const StudyArgs& a) {
   const RanksOutcome out = run_study_ranks(spec, opt, comm, log);
   if (quiet) std::fclose(quiet);
   if (out.code == 0) return;
-  if (comm.rank() != 0) {  // rank 0 says it; the others end with the same code
-    mpi.reset();            // MPI_Finalize
-    std::fflush(stdout);
-    std::exit(out.code);
+  if (comm.size() == 1) {  // one process: main says it
+    if (out.code == 2) throw UsageError(out.message);
+    throw std::runtime_error(out.message);
   }
-  if (out.code == 2) throw UsageError(out.message);
-  throw std::runtime_error(out.message);
+  // Rank 0 says it, then every rank ends with the same code; the others wait for the line to be out
+  // (a rank that exits first with a non-zero code makes the launcher kill the rest).
+  std::fflush(stdout);
+  if (comm.rank() == 0) {
+    std::fprintf(stderr, "xorseed: %s: %s\n", out.code == 2 ? "error" : "failed", escape_controls(out.message).c_str());
+    std::fflush(stderr);
+  }
+  comm.all_codes(0);
+  mpi.reset();  // MPI_Finalize
+  std::exit(out.code);
 }
 
 }  // namespace
