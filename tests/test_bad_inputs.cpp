@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "host/study/job_array.hpp"
 #include "tests/cli_run.hpp"
 
 namespace {
@@ -137,7 +138,17 @@ TEST_F(BadInputs, EachRowIsOneLineExit2AndChangesNothing) {
     std::remove((work_ / "bad.json").string().c_str());
     if (row.has_spec) std::ofstream(work_ / "bad.json") << spec_text(row.spec);
     const auto before = snapshot(work_);
-    const CliResult r = cli(row.args);
+    // Leading NAME=value words of the arguments are the row's environment; every row runs without
+    // the job-array variables of the machine it runs on (--shard auto reads them).
+    std::string args = row.args, env = "env";
+    for (const std::string& name : xorseed::job_array_variables()) env += " -u " + name;
+    while (true) {
+      const size_t eq = args.find('='), sp = args.find(' ');
+      if (eq == std::string::npos || sp == std::string::npos || eq > sp || args[0] < 'A' || args[0] > 'Z') break;
+      env += " " + args.substr(0, sp);
+      args = args.substr(sp + 1);
+    }
+    const CliResult r = cli(args, work_, env);
     EXPECT_FALSE(r.signalled) << where << "\n" << r.err;
     EXPECT_EQ(r.rc, row.rc) << where << "\n" << r.err;
     EXPECT_EQ(r.err.rfind("xorseed: error: ", 0), 0u) << where << "\n" << r.err;

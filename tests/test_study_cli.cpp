@@ -194,6 +194,52 @@ TEST_F(StudyCli, ShardsMergedEqualTheWholeStudy) {
   EXPECT_FALSE(fs::exists(root_ / "merged3"));
 }
 
+// --shard auto under a simulated Slurm array (task ids 0..2) writes the directories --shard i/3
+// writes; their merge is the whole study; resuming an auto shard checks the shard it reads.
+TEST_F(StudyCli, ShardAutoUnderASlurmArrayIsShardIOfN) {
+  const auto slurm = [](int id) {
+    return "env -u SGE_TASK_ID -u LSB_JOBINDEX -u PBS_ARRAY_INDEX -u PBS_ARRAYID -u SLURM_ARRAY_TASK_STEP "
+           "SLURM_ARRAY_TASK_ID=" + std::to_string(id) + " SLURM_ARRAY_TASK_MIN=0 SLURM_ARRAY_TASK_MAX=2 "
+           "SLURM_ARRAY_TASK_COUNT=3";
+  };
+  for (int id = 0; id <= 2; ++id) {
+    const CliRun r = cli("study " + study_args() + " --chunk-size 20 --shard auto --out auto" + std::to_string(id), slurm(id));
+    ASSERT_EQ(r.rc, 0) << r.err;
+    EXPECT_NE(r.err.find("study: --shard auto: SLURM_ARRAY_TASK_ID=" + std::to_string(id) + " of 0..2 -> shard " +
+                         std::to_string(id + 1) + "/3\n"),
+              std::string::npos)
+        << r.err;
+  }
+  const CliRun explicit2 = cli("study " + study_args() + " --chunk-size 20 --shard 2/3 --out explicit2");
+  ASSERT_EQ(explicit2.rc, 0) << explicit2.err;
+  EXPECT_EQ(stable_summary("auto1"), stable_summary("explicit2"));
+  EXPECT_EQ(slurp(root_ / "auto1" / "networks.csv"), slurp(root_ / "explicit2" / "networks.csv"));
+  EXPECT_EQ(slurp(root_ / "auto1" / "spec.json"), slurp(root_ / "explicit2" / "spec.json"));
+  const auto run = nlohmann::json::parse(slurp(root_ / "auto1" / "summary.json")).at("run").at("shard");
+  EXPECT_EQ(run.at("index"), 2);
+  EXPECT_EQ(run.at("count"), 3);
+  EXPECT_EQ(run.at("auto"), "SLURM_ARRAY_TASK_ID=1 of 0..2");
+  const CliRun m = cli("merge auto2 auto0 auto1 --no-images --out automerged");
+  ASSERT_EQ(m.rc, 0) << m.err;
+  EXPECT_EQ(stable_summary("automerged"), stable_summary("whole"));
+  EXPECT_EQ(slurp(root_ / "automerged" / "networks.csv"), slurp(root_ / "whole" / "networks.csv"));
+  // An auto shard killed after 3 chunks: resuming it as another task is refused (nothing changed),
+  // as its own task it ends as the uninterrupted shard.
+  const CliRun killed = cli("study " + study_args() + " --chunk-size 20 --shard auto --out autokilled",
+                            slurm(1) + " XORSEED_TEST_STOP_AFTER_CHUNKS=3");
+  ASSERT_EQ(killed.rc, 3) << killed.err;
+  const auto before = snapshot("autokilled");
+  const CliRun wrong = cli("study --resume --shard auto --out autokilled", slurm(2));
+  xorseed::test::expect_one_line_error(
+      wrong, "--shard: 'auto' (SLURM_ARRAY_TASK_ID=2 of 0..2 -> shard 3/3) differs from the study's shard 2/3 in 'autokilled'",
+      "resume as task 2");
+  EXPECT_EQ(snapshot("autokilled"), before);
+  const CliRun resumed = cli("study --resume --shard auto --out autokilled", slurm(1));
+  ASSERT_EQ(resumed.rc, 0) << resumed.err;
+  EXPECT_EQ(stable_summary("autokilled"), stable_summary("explicit2"));
+  EXPECT_EQ(slurp(root_ / "autokilled" / "networks.csv"), slurp(root_ / "explicit2" / "networks.csv"));
+}
+
 TEST_F(StudyCli, ResumeAfterAKillEqualsAnUninterruptedRun) {
   const CliRun killed = cli("study " + study_args() + " --chunk-size 32 --out resumed", "XORSEED_TEST_STOP_AFTER_CHUNKS=5");
   ASSERT_EQ(killed.rc, 3) << killed.err;

@@ -5,6 +5,7 @@
 // `xorseed` prints the usage and the subcommands on stderr and exits 2.
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 
@@ -22,6 +23,14 @@ int flush_stdout() {
   if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return 0;
   std::fprintf(stderr, "xorseed: failed: cannot write to stdout: %s\n", std::strerror(errno ? errno : EIO));
   return 1;
+}
+
+// Under an MPI launcher, a rank other than 0 (host/study/study_mpi.hpp): its errors are rank 0's
+// too (the same arguments), so rank 0 alone prints them; the exit code is the same.
+bool quiet_rank() {
+  for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK"})
+    if (const char* v = std::getenv(name)) return std::strcmp(v, "0") != 0;
+  return false;
 }
 
 }  // namespace
@@ -54,14 +63,17 @@ int main(int argc, char** argv) {
     app.exit(e);
     return flush_stdout();
   } catch (const CLI::ParseError& e) {
+    if (quiet_rank()) return 2;
     std::fprintf(stderr, "xorseed: error: %s\n", xorseed::cli::parse_error_message(app, e, argc, argv).c_str());
     return 2;
   } catch (const xorseed::UsageError& e) {
     std::fflush(stdout);
+    if (quiet_rank()) return 2;
     std::fprintf(stderr, "xorseed: error: %s\n", e.what());
     return 2;
   } catch (const std::exception& e) {
     std::fflush(stdout);
+    if (quiet_rank()) return 1;
     std::fprintf(stderr, "xorseed: failed: %s\n", e.what());
     return 1;
   }

@@ -1,6 +1,9 @@
 // `xorseed study`: a seed study over a grid of configurations (host/study/study_spec.hpp documents
 // the list/range syntax and the grid order; README.md "Studies" the whole command).
 #include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <stdexcept>
 #include <filesystem>
 #include <iterator>
 #include <string>
@@ -12,6 +15,9 @@
 #include "core/number_parse.hpp"
 #include "core/usage_error.hpp"
 #include "host/io/atomic_file.hpp"
+#include "host/study/job_array.hpp"
+#include "host/study/study_mpi.hpp"
+#include "host/study/study_ranks.hpp"
 #include "host/study/study_runner.hpp"
 #include "host/study/study_spec.hpp"
 #include "host/cli/axis_flags.hpp"
@@ -53,7 +59,7 @@ struct StudyArgs {
   std::string spec_file, device, out = "study-out", shard = "1/1", csv, chunk_size;
   CLI::Option* chunk_size_opt = nullptr;
   CLI::Option* device_opt = nullptr;
-  bool resume = false, no_images = false;
+  bool resume = false, no_images = false, mpi_info = false;
 };
 
 // --csv may not name a study directory's own files (--out's, or those of any directory holding
@@ -79,6 +85,10 @@ void check_csv_outside_study_files(const std::string& csv, const std::string& ou
 }
 
 void run(const StudyArgs& a) {
+  if (a.mpi_info) {
+    std::fputs(mpi_info().c_str(), stdout);
+    return;
+  }
   const auto& axes = network_axes();
   // The spec flags given, in help order: (flag, spec key, text).
   struct Given {
@@ -106,7 +116,14 @@ void run(const StudyArgs& a) {
   opt.spec_given = !a.spec_file.empty() || per_network_given || !given.empty();
   opt.device = a.device;
   if (a.device_opt->count() > 0) parse_backend("--device", a.device);  // '' too: no silent default
-  parse_shard(a.shard, opt.shard_index, opt.shard_count);
+  if (a.shard == "auto") {
+    const JobArrayShard shard = job_array_shard(job_array_environment());
+    opt.shard_index = shard.index;
+    opt.shard_count = shard.count;
+    opt.shard_source = shard.source;
+  } else {
+    parse_shard(a.shard, opt.shard_index, opt.shard_count);
+  }
   opt.shard_given = a.shard_opt->count() > 0;
   for (const Given& g : given) opt.given[g.key] = g.flag;
   if (per_network_given) opt.given["per_network"] = "--per-network";
@@ -128,7 +145,38 @@ void run(const StudyArgs& a) {
     check_writable_file(a.csv, "--csv");  // before any training
     opt.csv_file = a.csv;
   }
-  run_study(spec, opt, stderr);
+  // One process, or the ranks of an MPI launch (host/study/study_ranks.hpp); a one-process resume
+  // of a study the ranks ran goes the same way.
+  std::string why;
+  std::unique_ptr<StudyComm> mpi = mpi_world(why);
+  if (!why.empty()) throw UsageError("mpirun: " + why);
+  if (!mpi && !(opt.resume && is_ranks_study_dir(opt.out_dir))) {
+    run_study(spec, opt, stderr);
+    return;
+  }
+  LocalComm local;
+  StudyComm& comm = mpi ? *mpi : local;
+  std::FILE* log = stderr;
+  std::FILE* quiet = nullptr;
+  if (comm.rank() != 0) log = quiet = std::fopen("/dev/null", "w");
+  if (!log) log = stderr;
+  const RanksOutcome out = run_study_ranks(spec, opt, comm, log);
+  if (quiet) std::fclose(quiet);
+  if (out.code == 0) return;
+  if (comm.size() == 1) {  // one process: main says it
+    if (out.code == 2) throw UsageError(out.message);
+    throw std::runtime_error(out.message);
+  }
+  // Rank 0 says it, then every rank ends with the same code; the others wait for the line to be out
+  // (a rank that exits first with a non-zero code makes the launcher kill the rest).
+  std::fflush(stdout);
+  if (comm.rank() == 0) {
+    std::fprintf(stderr, "xorseed: %s: %s\n", out.code == 2 ? "error" : "failed", escape_controls(out.message).c_str());
+    std::fflush(stderr);
+  }
+  comm.all_codes(0);
+  mpi.reset();  // MPI_Finalize
+  std::exit(out.code);
 }
 
 }  // namespace
@@ -151,10 +199,12 @@ void add_study_command(CLI::App& app) {
   cmd->add_option("--spec", args->spec_file, "read the study from a JSON spec (e.g. a previous DIR/spec.json)")->type_name("FILE");
   args->device_opt = cmd->add_option("--device", args->device, "auto, cuda, cuda-blas, cpu, reference (default: the spec's, auto)")->type_name("NAME");
   cmd->add_option("--out", args->out, "output directory (default study-out)")->type_name("DIR");
-  args->shard_opt = cmd->add_option("--shard", args->shard, "run shard i of n (1-based): a contiguous block of every configuration's networks")
-      ->type_name("i/n");
+  args->shard_opt = cmd->add_option("--shard", args->shard, "run shard i of n (1-based): a contiguous block of every configuration's networks; auto: the job array task's (Slurm, SGE, LSF environment)")
+      ->type_name("i/n|auto");
   cmd->add_flag("--resume", args->resume, "continue the study in --out where it stopped");
   cmd->add_flag("--no-images", args->no_images, "do not draw DIR/plots/*.png");
+  cmd->add_flag("--mpi-info", args->mpi_info,
+                "print whether this build has MPI and what the launcher's environment says, then exit");
   args->chunk_size_opt =
       cmd->add_option("--chunk-size", args->chunk_size, "at most this many networks per chunk, >= 1 (default: the backend's)")
           ->type_name("N");

@@ -258,9 +258,14 @@ ResolvedStudy resolve_study(StudySpec spec, const StudyRunOptions& options) {
                                    ours.contains(key) ? plain(ours.at(key)) : "none", diff));
     }
     const auto& sh = state.at("shard");
-    if (sh.at("index").get<int>() != opt.shard_index || sh.at("count").get<int>() != opt.shard_count)
-      throw UsageError(fmt::format("--shard: '{}/{}' differs from the study's shard {}/{} in '{}'", opt.shard_index,
-                                   opt.shard_count, sh.at("index").get<int>(), sh.at("count").get<int>(), dir));
+    if (sh.at("index").get<int>() != opt.shard_index || sh.at("count").get<int>() != opt.shard_count) {
+      const std::string given = opt.shard_source.empty()
+                                    ? fmt::format("'{}/{}'", opt.shard_index, opt.shard_count)
+                                    : fmt::format("'auto' ({} -> shard {}/{})", opt.shard_source, opt.shard_index,
+                                                  opt.shard_count);
+      throw UsageError(fmt::format("--shard: {} differs from the study's shard {}/{} in '{}'", given,
+                                   sh.at("index").get<int>(), sh.at("count").get<int>(), dir));
+    }
   }
   r.spec = std::move(spec);
   r.range = shard_range(r.spec, opt.shard_index, opt.shard_count);
@@ -443,6 +448,8 @@ void finish_config(const ResolvedStudy& r, const StudyGrid& grid, uint32_t id, c
 
 void print_study_start(const ResolvedStudy& r, const StudyGrid& grid, uint64_t already, std::FILE* log) {
   const StudyRunOptions& opt = r.opt;
+  if (!opt.shard_source.empty())
+    fmt::print(log, "study: --shard auto: {} -> shard {}/{}\n", opt.shard_source, opt.shard_index, opt.shard_count);
   const std::string shard =
       opt.shard_count == 1         ? std::string()
       : r.range.end == r.range.begin ? fmt::format(" (shard {}/{}: no networks)", opt.shard_index, opt.shard_count)
@@ -460,6 +467,10 @@ void print_study_start(const ResolvedStudy& r, const StudyGrid& grid, uint64_t a
 
 }  // namespace
 
+StudySpec check_study(StudySpec spec, const StudyRunOptions& options) {
+  return resolve_study(std::move(spec), options).spec;
+}
+
 void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
   const ResolvedStudy r = resolve_study(std::move(spec), options);
   const StudyGrid grid(r.spec);
@@ -476,7 +487,8 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
     struct StopSignals {
       bool on;
       explicit StopSignals(bool on) : on(on) { if (on) handle_stop_signals(true); }
-      // The rest is short; a kill there leaves a complete state to reassemble.
+      // Off again however the loop ends (an exception from after_chunk too: a rank stopped for
+      // another's failure); the rest is short, a kill there leaves a complete state to reassemble.
       ~StopSignals() { if (on) handle_stop_signals(false); }
     } stop_signals(r.opt.handle_signals);
     for (uint32_t id = first_config; id < grid.size(); ++id) {
@@ -488,15 +500,18 @@ void run_study(StudySpec spec, const StudyRunOptions& options, std::FILE* log) {
   // Stage 5: the study is complete; assemble its summary from the directory.
   state["complete"] = true;
   save_study_state(r.dir(), state);
-  const nlohmann::json run_info = {{"backend", backend_name(r.trainer->backend())},
+  if (!r.opt.summary) return;
+  nlohmann::json run_info = {{"backend", backend_name(r.trainer->backend())},
                                    {"note", r.note},
                                    {"summaries", state.value("summaries", "")},
                                    {"shard", {{"index", r.opt.shard_index}, {"count", r.opt.shard_count}}}};
+  if (!r.opt.shard_source.empty()) run_info["shard"]["auto"] = r.opt.shard_source;
   assemble(r.spec, {Part{r.dir(), state, r.range.begin, r.range.end}}, r.dir(), r.opt.csv_file.empty() ? r.dir() + "/networks.csv" : r.opt.csv_file,
            run_info, r.opt.images, r.opt.table, log);
 }
 
-void merge_studies(const std::vector<std::string>& dirs, const std::string& out_dir, bool images, std::FILE* log) {
+void merge_studies(const std::vector<std::string>& dirs, const std::string& out_dir, bool images, std::FILE* log,
+                   bool into_ranks_dir) {
   if (dirs.empty()) throw UsageError("merge: name the shard directories to merge");
   std::vector<Part> parts;
   std::vector<StudySpec> specs;
@@ -573,10 +588,12 @@ void merge_studies(const std::vector<std::string>& dirs, const std::string& out_
     if (path_exists(out_dir + "/state.json") || !is_empty_or_missing_dir(out_dir))
       throw UsageError(fmt::format("--out: '{}' exists and is not empty; merge into a new directory", out_dir));
   };
-  check_out();
-  make_dir(out_dir);
-  lock_study_dir(out_dir, /*exclusive=*/true, "--out");
-  check_out();  // under the lock
+  if (!into_ranks_dir) {
+    check_out();
+    make_dir(out_dir);
+    lock_study_dir(out_dir, /*exclusive=*/true, "--out");
+    check_out();  // under the lock
+  }
   const nlohmann::json spec_json = spec_to_json(spec);
   std::vector<Part> ordered;
   nlohmann::json backends = nlohmann::json::array(), from = nlohmann::json::array(), summaries = nlohmann::json::array();
