@@ -76,6 +76,48 @@ TEST(CudaAgreement, DoubleEveryActivationPairAndWidthMatchesReference) {
       }
 }
 
+// docs/semantics.md §12 (training rules), §10: every optimizer x loss on the kernel's rule lane, double
+// to 1e-10 after 2000 iterations, float (both math modes) to 1e-3 after 200; initialisers and the
+// intervention from the host's initial state; given parameters as given.
+TEST(CudaAgreement, EveryTrainingRuleMatchesReference) {
+  SKIP_WITHOUT_CUDA();
+  auto cuda_rerun = [](Precision precision, MathMode math) -> Rerun {
+    return [=](const NetworkConfig& shorter, uint64_t network) {
+      return train_on(Backend::cuda, shorter, 3, 1, network, 1, precision, math).at(0);
+    };
+  };
+  for (Optimizer o : {Optimizer::sgd, Optimizer::momentum, Optimizer::nesterov, Optimizer::adam})
+    for (Loss loss : {Loss::mse, Loss::bce})
+      for (int hidden : {1, 2, 3, 8}) {
+        NetworkConfig c;
+        c.optimizer = o;
+        c.loss = loss;
+        c.hidden = hidden;
+        c.hidden_activation = hidden == 3 ? Activation::tanh : Activation::sigmoid;
+        c.lr = o == Optimizer::adam ? 0.02 : o == Optimizer::sgd ? 0.5 : 0.1;
+        c.init = hidden == 8 ? Init::xavier_normal : Init::uniform;
+        c.max_iterations = 2000;
+        c.stop_loss = 0;
+        const std::string what = std::string(optimizer_name(o)) + " " + loss_name(loss) + " H=" + std::to_string(hidden);
+        const OutcomeBatch d = train_on(Backend::cuda, c, 3, 1, 0, 16, Precision::f64, MathMode::precise);
+        expect_params_agree(d, c, 3, 1, 1e-10, what + " double", cuda_rerun(Precision::f64, MathMode::precise));
+        c.max_iterations = 200;
+        for (MathMode math : {MathMode::precise, MathMode::fast}) {
+          const OutcomeBatch f = train_on(Backend::cuda, c, 3, 1, 0, 16, Precision::f32, math);
+          expect_params_agree(f, c, 3, 1, 1e-3, what + " float " + math_mode_name(math), cuda_rerun(Precision::f32, math));
+        }
+      }
+  NetworkConfig ic;
+  ic.init_cosine = 0.5;
+  ic.max_iterations = 500;
+  ic.stop_loss = 0;
+  ic.batch_size = 8;
+  const OutcomeBatch got = train_on(Backend::cuda, ic, 3, 1, 0, 16, Precision::f64, MathMode::precise);
+  for (size_t i = 0; i < got.size(); ++i)
+    EXPECT_EQ(got.cos_initial[i], reference_train(ic, NetworkId{3, 1, i}).outcome.cos_initial) << i;
+  expect_params_agree(got, ic, 3, 1, 1e-10, "init-cosine 0.5, B = 8", cuda_rerun(Precision::f64, MathMode::precise));
+}
+
 // docs/semantics.md §10 (math modes and agreement): float to 1e-3 after 200 iterations.
 TEST(CudaAgreement, FloatEachMathModeMatchesReferenceAfter200Iterations) {
   SKIP_WITHOUT_CUDA();
