@@ -9,7 +9,7 @@ set -euo pipefail
 [ "${XORSEED_SETUP:-}" = skip ] && exit 0
 packages=(cmake g++ pkg-config libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
           nlohmann-json3-dev libfmt-dev librandom123-dev libcairo2-dev libgif-dev libpng-dev fonts-dejavu-core
-          libopenmpi-dev openmpi-bin)
+          libopenmpi-dev openmpi-bin ccache)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
