@@ -62,7 +62,7 @@ TEST_F(CliErrors, ParserErrorsAreOneLineNamingTheFlagWithDidYouMean) {
       {"study --per-netwrk", "did you mean --per-network?"},
       {"replay --studdy x --config 0 --network 0", "did you mean --study?"},
       {"regress --sample 10", "did you mean --samples?"},
-      {"trian", "'trian' is not a subcommand; one of train, study, replay, merge, regress, analytic; did you mean train?"},
+      {"trian", "'trian' is not a subcommand; one of train, study, replay, merge, diagnose, regress, analytic; did you mean train?"},
       {"studdy --seeds 5", "did you mean study?"},
       {"--seeds 5", "--seeds: '--seeds' is not a flag of xorseed; a subcommand comes first"},
       {"train --hidden-activation sigmod", "--hidden-activation: 'sigmod' is not one of identity, relu, sigmoid, tanh; "

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -18,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "host/study/networks_csv.hpp"
 #include "host/study/study_dir.hpp"
 #include "tests/cli_run.hpp"
 #include "host/study/study_spec.hpp"
@@ -123,7 +125,7 @@ TEST_F(StudyCli, WholeStudyHasTheOutputsAndAMixOfOutcomes) {
   EXPECT_NE(err.find("report: whole/summary.md"), std::string::npos) << err;
   EXPECT_EQ(err.find('\r'), std::string::npos);
 #if defined(XORSEED_HAVE_IMAGES)
-  for (const char* png : {"success_rate", "iterations", "failure_vs_cosine", "final_loss", "loss_bands"}) {
+  for (const char* png : {"success_rate", "iterations", "survival", "failure_vs_cosine", "final_loss", "loss_bands"}) {
     const std::string bytes = slurp(root_ / "whole" / "plots" / (std::string(png) + ".png"));
     EXPECT_EQ(bytes.substr(0, 4), "\x89PNG") << png;
     EXPECT_NE(err.find(std::string("Saved the figure to: whole/plots/") + png + ".png"), std::string::npos) << err;
@@ -132,6 +134,47 @@ TEST_F(StudyCli, WholeStudyHasTheOutputsAndAMixOfOutcomes) {
   EXPECT_NE(err.find("plots: none (this xorseed was built without the chart module"), std::string::npos) << err;
 #endif
   EXPECT_NE(whole_log_.out.find("| 3 | hidden_activation=sigmoid lr=2 | 96 |"), std::string::npos) << whole_log_.out;
+}
+
+// summary.json's survival curves (plots.survival) are the fraction of each configuration's rows of
+// networks.csv with iterations > t, at every stored t, with the Wilson band around it; and the study
+// has curves that are neither trivial (every network stopped at once) nor empty (none stopped).
+TEST_F(StudyCli, SurvivalCurvesAreTheOnesRecomputedFromNetworksCsv) {
+  const nlohmann::json s = stable_summary("whole");
+  const xorseed::NetworksCsv csv = xorseed::NetworksCsv::read((root_ / "whole" / "networks.csv").string());
+  const auto& curves = s.at("plots").at("survival");
+  ASSERT_EQ(curves.size(), 4u);
+  bool some_stopped_early = false, some_ran_to_horizon = false;
+  for (uint32_t id = 0; id < 4; ++id) {
+    const auto& c = curves[id];
+    std::vector<int32_t> its;
+    for (size_t r = 0; r < csv.rows; ++r)
+      if (csv.config_id[r] == id) its.push_back(csv.iterations[r]);
+    ASSERT_EQ(its.size(), 96u);
+    EXPECT_EQ(c.at("networks"), 96);
+    const auto t = c.at("t").get<std::vector<int64_t>>();
+    ASSERT_FALSE(t.empty());
+    EXPECT_EQ(t.front(), 0);
+    EXPECT_EQ(t.back(), 2000 - 1);  // max epoch - 1
+    for (size_t k = 0; k < t.size(); ++k) {
+      if (k > 0) {
+        EXPECT_LT(t[k - 1], t[k]);
+      }
+      const auto alive = static_cast<uint64_t>(
+          std::count_if(its.begin(), its.end(), [&](int32_t v) { return v > t[k]; }));
+      EXPECT_EQ(c.at("still_training")[k].get<uint64_t>(), alive) << "config " << id << " t " << t[k];
+      EXPECT_EQ(c.at("fraction")[k].get<double>(), static_cast<double>(alive) / 96.0);
+      EXPECT_LE(c.at("ci95_lo")[k].get<double>(), c.at("fraction")[k].get<double>());
+      EXPECT_GE(c.at("ci95_hi")[k].get<double>(), c.at("fraction")[k].get<double>());
+    }
+    const uint64_t last = c.at("still_training").back().get<uint64_t>();
+    some_stopped_early = some_stopped_early || last < 96;
+    some_ran_to_horizon = some_ran_to_horizon || last > 0;
+  }
+  EXPECT_TRUE(some_stopped_early);
+  EXPECT_TRUE(some_ran_to_horizon);
+  EXPECT_NE(slurp(root_ / "whole" / "summary.md").find("- still training after t iterations: after 10: "),
+            std::string::npos);
 }
 
 TEST_F(StudyCli, RowsAreTheReferenceNetworksOfEachConfigurationStream) {

@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   xorseed::cli::add_study_command(app);
   xorseed::cli::add_replay_command(app);
   xorseed::cli::add_merge_command(app);
+  xorseed::cli::add_diagnose_command(app);
   xorseed::cli::add_regress_command(app);
   xorseed::cli::add_analytic_command(app);
   if (argc <= 1) {

@@ -65,6 +65,32 @@ void add_series(plot::Chart& c, std::vector<plot::Series> series) {
   for (auto& s : series) c.series.push_back(std::move(s));
 }
 
+// S(t) on a log-x axis from t = 1 (every network runs at least one iteration, so S(0) = 1): a flat
+// tail is a population stuck until the horizon, a slow decline networks that are merely slow.
+plot::Chart survival_chart(const StudyPlotsData& d) {
+  plot::Chart c;
+  c.title = "Still training after t iterations (95 % Wilson band)" + title_suffix(d);
+  c.x.label = "iterations t";
+  c.x.log = true;
+  c.y.label = "fraction still training";
+  c.y.min = 0;
+  c.y.max = 1;
+  for (size_t i = 0; i < plotted(d); ++i) {
+    const SurvivalCurve& s = d.survival[i];
+    std::vector<double> t, lo, mid, hi;
+    for (size_t k = 0; k < s.t.size(); ++k) {
+      if (s.t[k] < 1) continue;
+      t.push_back(static_cast<double>(s.t[k]));
+      lo.push_back(s.ci95_lo[k]);
+      mid.push_back(s.fraction[k]);
+      hi.push_back(s.ci95_hi[k]);
+    }
+    if (t.empty()) continue;  // max_epoch 1: nothing to draw on a log axis
+    add_series(c, plot::quantile_band(d.labels[i], t, lo, mid, hi, plot::palette_color(static_cast<int>(i))));
+  }
+  return c;
+}
+
 plot::Chart cosine_chart(const StudyPlotsData& d) {
   plot::Chart c;
   c.title = "Failure rate against initial |cos| of the W_h rows" + title_suffix(d);
@@ -180,6 +206,7 @@ std::vector<std::string> write_study_plots(const StudyPlotsData& d, const std::s
   };
   write(success_chart(d), "success_rate.png");
   write(iterations_chart(d), "iterations.png");
+  if (const plot::Chart survival = survival_chart(d); !survival.series.empty()) write(survival, "survival.png");
   write(cosine_chart(d), "failure_vs_cosine.png");
   write(final_loss_chart(d), "final_loss.png");
   bool any_bands = false;
@@ -187,9 +214,8 @@ std::vector<std::string> write_study_plots(const StudyPlotsData& d, const std::s
   if (any_bands) write(bands_chart(d), "loss_bands.png");
   if (!d.intervention.empty()) {
     const std::vector<plot::Chart> panels = intervention_charts(d);
-    const std::string path = dir + "/plots/intervention_cosine.png", tmp = path + ".tmp.png";
-    plot::write_figure_png(panels, tmp, 800, 420);
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot write " + path);
+    const std::string path = dir + "/plots/intervention_cosine.png";
+    plot::write_figure_png(panels, path, 800, 420);  // an exclusive temporary and a rename
     written.push_back(path);
   }
   return written;

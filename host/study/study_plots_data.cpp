@@ -27,6 +27,7 @@ void add_plot_series(StudyPlotsData& d, const std::string& label, const ConfigSt
     h.counts[b] += c;
   }
   d.iterations.push_back(std::move(h));
+  d.survival.push_back(survival_curve(s.iterations, max_epoch));
 
   const CosineAnalysis a = analyse_cosine(s);
   StudyPlotsData::CosineSeries cs;
@@ -61,8 +62,11 @@ nlohmann::json StudyPlotsData::to_json() const {
                    {"failure_rate", finite_or_null(c.rate)},
                    {"ci95_lo", c.ci_lo},
                    {"ci95_hi", c.ci_hi}});
+  nlohmann::json curves = nlohmann::json::array();
   for (const auto& x : bands) b.push_back(x.to_json());
+  for (const auto& x : survival) curves.push_back(x.to_json());
   j["iterations_histogram"] = its;
+  j["survival"] = curves;
   j["failure_rate_vs_initial_cos"] = cos;
   j["final_loss_histogram"] = {{"log10_edges", loss_log10_edges}, {"counts", loss_counts}};
   j["loss_bands"] = b;

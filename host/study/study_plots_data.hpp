@@ -2,8 +2,8 @@
 // plots_data(summary) (study_summary.hpp) at the end of assemble(), beside the loss bands of each
 // configuration's reference traces (host/study/study_loss_bands.hpp); written to summary.json under
 // "plots" and, in a build with images, drawn by write_study_plots (study_plots.hpp) into DIR/plots/:
-// the success rate with Wilson error bars, the iteration histogram, the failure rate against initial
-// |cos|, the final-loss histogram (log x) and the loss bands.
+// the success rate with Wilson error bars, the iteration histogram, the survival curves, the failure
+// rate against initial |cos|, the final-loss histogram (log x) and the loss bands.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -14,6 +14,7 @@
 #include "host/study/study_intervention.hpp"
 #include "host/study/study_loss_bands.hpp"
 #include "host/study/study_stats.hpp"
+#include "host/study/study_survival.hpp"
 
 namespace xorseed {
 
@@ -30,6 +31,9 @@ struct StudyPlotsData {
     std::vector<uint64_t> counts;
   };
   std::vector<IterationHistogram> iterations;
+
+  // The fraction still training against iterations, per configuration (study_survival.hpp).
+  std::vector<SurvivalCurve> survival;
 
   // Failure rate against initial |cos| (kCosBins bins over [0, 1]), per configuration.
   struct CosineSeries {

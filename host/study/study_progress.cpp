@@ -24,9 +24,10 @@ std::string rate_text(double x) {
 }
 }  // namespace
 
-StudyProgress::StudyProgress(std::FILE* out, uint64_t total, uint64_t already_done)
+StudyProgress::StudyProgress(std::FILE* out, uint64_t total, uint64_t already_done, bool with_iterations)
     : out_(out),
       tty_(::isatty(::fileno(out)) != 0),
+      with_iterations_(with_iterations),
       total_(total),
       start_done_(already_done),
       done_(already_done),
@@ -50,8 +51,9 @@ void StudyProgress::draw(bool final) {
   const double net_rate = elapsed > 0 ? static_cast<double>(done_ - start_done_) / elapsed : 0;
   const double eta = net_rate > 0 ? static_cast<double>(total_ - done_) / net_rate : -1;
   const double frac = total_ ? static_cast<double>(done_) / static_cast<double>(total_) : 1;
-  const std::string text = fmt::format("{}/{} networks, {} network-iterations/s, ETA {}", done_, total_, rate_text(rate),
-                                       final ? duration(0) : duration(eta));
+  const std::string text =
+      fmt::format("{}/{} networks, {} {}/s, ETA {}", done_, total_, rate_text(with_iterations_ ? rate : net_rate),
+                  with_iterations_ ? "network-iterations" : "networks", final ? duration(0) : duration(eta));
   if (tty_) {
     constexpr int kWidth = 30;
     const int filled = static_cast<int>(frac * kWidth);
