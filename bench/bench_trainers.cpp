@@ -17,11 +17,15 @@
 //   CpuBatch/<math>   the cpu backend (all cores, SIMD), N = 2^14, T = 2000, wall time
 //   CpuBatchWidth/H   the cpu backend, fast, at hidden width H, N = 2^12, T = 2000
 //   Reference         the Eigen oracle (double, one thread), N = 64, T = 2000
+//   LandscapeAt/H     one end point's gradient, Hessian (2 (4H + 1) gradient passes) and
+//                     eigenvalues (reference/loss_landscape.hpp), one thread: end points per second
 //
 // Recorded results and the exact commands: bench/RESULTS.md. Napkin math: bench/NOTES.md.
 #include <benchmark/benchmark.h>
 
+#include <cmath>
 #include <string>
+#include <vector>
 
 #include "host/backends/kernel_views.hpp"
 #include "host/backends/trainer.hpp"
@@ -30,6 +34,7 @@
 #include "kernels/fused_trainer.hpp"
 #include "kernels/cuda_blas_trainer.hpp"
 #endif
+#include "reference/loss_landscape.hpp"
 
 namespace xorseed {
 namespace {
@@ -93,6 +98,19 @@ void BM_Reference(benchmark::State& state) {
   run_trainer(state, Backend::reference, Precision::f64, MathMode::precise, 64, 2000);
 }
 BENCHMARK(BM_Reference)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Napkin math, H = 2: 18 forward + backward passes of a 4-corner 2-2-1 network on small dynamic
+// Eigen matrices (~0.5-1 us each, mostly allocations) plus a 9 x 9 eigensolve (~1 us): 10-20 us,
+// i.e. 50k-100k end points/s a thread; grows as (4H + 1) passes of O(H) work plus an O(H^3) solve.
+void BM_LandscapeAt(benchmark::State& state) {
+  NetworkConfig c;
+  c.hidden = static_cast<int>(state.range(0));
+  std::vector<double> p(static_cast<size_t>(4 * c.hidden + 1));
+  for (size_t k = 0; k < p.size(); ++k) p[k] = 0.3 * std::sin(1.7 * static_cast<double>(k) + 0.4);
+  for (auto _ : state) benchmark::DoNotOptimize(landscape_at(c, p).eigenvalues.data());
+  state.counters["end_points_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_LandscapeAt)->ArgName("H")->Arg(2)->Arg(3)->Arg(8)->Unit(benchmark::kMicrosecond);
 
 #if defined(XORSEED_HAVE_CUDA)
 FusedRequest fused_request(const NetworkConfig& c, uint64_t n, bool f64, bool fast) {
