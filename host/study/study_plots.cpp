@@ -14,13 +14,32 @@ namespace xorseed {
 
 namespace {
 
-size_t plotted(const StudyPlotsData& d) { return std::min(d.labels.size(), kMaxPlottedConfigs); }
+std::vector<size_t> shown_ids(const StudyPlotsData& d) {
+  std::vector<size_t> ids;
+  for (const auto& s : d.shown) ids.push_back(s.config);
+  return ids;
+}
+// A shown configuration's colour: its place among the shown, the same in every chart.
+int shown_color(const StudyPlotsData& d, size_t config) {
+  for (size_t k = 0; k < d.shown.size(); ++k)
+    if (d.shown[k].config == config) return static_cast<int>(k);
+  return 0;
+}
+// Its legend entry: the label, after why it was picked when not every configuration is shown.
+std::string shown_label(const StudyPlotsData& d, size_t config) {
+  for (const auto& s : d.shown)
+    if (s.config == config && !s.reason.empty()) return fmt::format("{}: {} ({})", s.reason, d.labels[config], config);
+  return d.labels[config];
+}
 
 std::string title_suffix(const StudyPlotsData& d) {
-  return d.labels.size() > kMaxPlottedConfigs ? fmt::format(" (first {} of {} configurations)", kMaxPlottedConfigs,
-                                                            d.labels.size())
-                                              : "";
+  return d.shown.size() < d.labels.size()
+             ? fmt::format(" ({} of {} configurations)", d.shown.size(), d.labels.size())
+             : "";
 }
+
+// More bars than this get no label each (they would overlap): the axis counts configuration ids.
+constexpr size_t kMaxLabelledBars = 40;
 
 plot::Chart success_chart(const StudyPlotsData& d) {
   plot::Chart c;
@@ -31,7 +50,11 @@ plot::Chart success_chart(const StudyPlotsData& d) {
   c.y.max = 1;
   std::vector<double> x;
   for (size_t i = 0; i < d.labels.size(); ++i) x.push_back(static_cast<double>(i));
-  c.x.categories = d.labels;
+  if (d.labels.size() <= kMaxLabelledBars) {
+    c.x.categories = d.labels;
+  } else {
+    c.x.label = "configuration id (summary.md lists the labels)";
+  }
   c.series.push_back(plot::Series::bars("solved", x, d.success_rate, d.success_lo, d.success_hi));
   c.legend = false;
   return c;
@@ -42,7 +65,7 @@ plot::Chart iterations_chart(const StudyPlotsData& d) {
   c.title = "Iterations to stop" + title_suffix(d);
   c.x.label = "iterations";
   c.y.label = "networks";
-  for (size_t i = 0; i < plotted(d); ++i) {
+  for (const size_t i : shown_ids(d)) {
     const auto& h = d.iterations[i];
     std::vector<double> edges, counts;
     for (size_t b = 0; b < h.counts.size(); ++b) {
@@ -50,7 +73,7 @@ plot::Chart iterations_chart(const StudyPlotsData& d) {
       counts.push_back(static_cast<double>(h.counts[b]));
     }
     if (!h.upper.empty()) edges.push_back(static_cast<double>(h.upper.back()) + 0.5);
-    c.series.push_back(plot::Series::histogram(d.labels[i], edges, counts));
+    c.series.push_back(plot::Series::histogram(shown_label(d, i), edges, counts));
   }
   return c;
 }
@@ -75,7 +98,7 @@ plot::Chart survival_chart(const StudyPlotsData& d) {
   c.y.label = "fraction still training";
   c.y.min = 0;
   c.y.max = 1;
-  for (size_t i = 0; i < plotted(d); ++i) {
+  for (const size_t i : shown_ids(d)) {
     const SurvivalCurve& s = d.survival[i];
     std::vector<double> t, lo, mid, hi;
     for (size_t k = 0; k < s.t.size(); ++k) {
@@ -86,7 +109,7 @@ plot::Chart survival_chart(const StudyPlotsData& d) {
       hi.push_back(s.ci95_hi[k]);
     }
     if (t.empty()) continue;  // max_epoch 1: nothing to draw on a log axis
-    add_series(c, plot::quantile_band(d.labels[i], t, lo, mid, hi, plot::palette_color(static_cast<int>(i))));
+    add_series(c, plot::quantile_band(shown_label(d, i), t, lo, mid, hi, plot::palette_color(shown_color(d, i))));
   }
   return c;
 }
@@ -100,16 +123,16 @@ plot::Chart cosine_chart(const StudyPlotsData& d) {
   c.y.label = "failure rate";
   c.y.min = 0;
   c.y.max = 1;
-  if (plotted(d) == 1) {  // one configuration: bars with their Wilson intervals
+  if (d.labels.size() == 1) {  // one configuration: bars with their Wilson intervals
     const auto& s = d.cosine[0];
     c.series.push_back(plot::Series::bars(d.labels[0], bin_midpoints(s), s.rate, s.ci_lo, s.ci_hi));
     c.legend = false;
     return c;
   }
-  for (size_t i = 0; i < plotted(d); ++i) {
+  for (const size_t i : shown_ids(d)) {
     const auto& s = d.cosine[i];
-    add_series(c, plot::quantile_band(d.labels[i], bin_midpoints(s), s.ci_lo, s.rate, s.ci_hi,
-                                      plot::palette_color(static_cast<int>(i))));
+    add_series(c, plot::quantile_band(shown_label(d, i), bin_midpoints(s), s.ci_lo, s.rate, s.ci_hi,
+                                      plot::palette_color(shown_color(d, i))));
   }
   return c;
 }
@@ -122,7 +145,7 @@ plot::Chart final_loss_chart(const StudyPlotsData& d) {
   c.y.label = "networks";
   // Only the occupied range of bins (over the plotted configurations), one empty bin either side.
   size_t first = d.loss_log10_edges.size(), last = 0;
-  for (size_t i = 0; i < plotted(d); ++i)
+  for (const size_t i : shown_ids(d))
     for (size_t b = 0; b < d.loss_counts[i].size(); ++b)
       if (d.loss_counts[i][b]) first = std::min(first, b), last = std::max(last, b);
   if (first > last) return c;
@@ -130,10 +153,10 @@ plot::Chart final_loss_chart(const StudyPlotsData& d) {
   last = std::min(last + 1, d.loss_counts[0].size() - 1);
   std::vector<double> edges;
   for (size_t b = first; b <= last + 1; ++b) edges.push_back(std::pow(10.0, d.loss_log10_edges[b]));
-  for (size_t i = 0; i < plotted(d); ++i) {
+  for (const size_t i : shown_ids(d)) {
     std::vector<double> counts(d.loss_counts[i].begin() + static_cast<long>(first),
                                d.loss_counts[i].begin() + static_cast<long>(last) + 1);
-    c.series.push_back(plot::Series::histogram(d.labels[i], edges, counts));
+    c.series.push_back(plot::Series::histogram(shown_label(d, i), edges, counts));
   }
   return c;
 }
@@ -144,12 +167,12 @@ plot::Chart bands_chart(const StudyPlotsData& d) {
   c.x.label = "iteration";
   c.y.label = "loss";
   c.y.log = true;
-  for (size_t i = 0; i < plotted(d); ++i) {
+  for (const size_t i : shown_ids(d)) {
     const LossBands& b = d.bands[i];
     if (b.iterations.empty()) continue;
     std::vector<double> x(b.iterations.begin(), b.iterations.end());
-    add_series(c, plot::quantile_band(fmt::format("{} ({} networks)", d.labels[i], b.networks), x, b.p10, b.p50,
-                                      b.p90, plot::palette_color(static_cast<int>(i))));
+    add_series(c, plot::quantile_band(fmt::format("{} ({} networks)", shown_label(d, i), b.networks), x, b.p10, b.p50,
+                                      b.p90, plot::palette_color(shown_color(d, i))));
   }
   return c;
 }

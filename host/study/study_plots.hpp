@@ -10,8 +10,8 @@
 namespace xorseed {
 
 // Writes the PNGs and returns their paths; returns none (and sets `why`) when this build has no
-// chart module. At most kMaxPlottedConfigs configurations share a chart (the first ones).
-constexpr size_t kMaxPlottedConfigs = 8;
+// chart module. The line and band charts show the configurations of data.shown (at most
+// kMaxPlottedConfigs, study_plots_data.hpp); the success chart shows all.
 std::vector<std::string> write_study_plots(const StudyPlotsData& data, const std::string& dir, std::string& why);
 
 }  // namespace xorseed

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include <fmt/format.h>
+
 namespace xorseed {
 
 void add_plot_series(StudyPlotsData& d, const std::string& label, const ConfigStats& s, int max_epoch) {
@@ -49,9 +51,38 @@ void add_plot_series(StudyPlotsData& d, const std::string& label, const ConfigSt
   d.loss_counts.emplace_back(s.loss_bins.begin(), s.loss_bins.end());
 }
 
+std::vector<StudyPlotsData::Shown> select_shown_configs(const std::vector<double>& solved,
+                                                       const std::optional<size_t>& default_config) {
+  const size_t n = solved.size();
+  std::vector<StudyPlotsData::Shown> shown;
+  if (n <= kMaxPlottedConfigs) {
+    for (size_t i = 0; i < n; ++i) shown.push_back({i, ""});
+    return shown;
+  }
+  std::vector<size_t> by_rank(n);  // best first; ties: the lower id
+  for (size_t i = 0; i < n; ++i) by_rank[i] = i;
+  std::stable_sort(by_rank.begin(), by_rank.end(), [&](size_t a, size_t b) { return solved[a] > solved[b]; });
+  auto add = [&](size_t config, const std::string& reason) {
+    for (const auto& s : shown)
+      if (s.config == config) return;
+    if (shown.size() < kMaxPlottedConfigs) shown.push_back({config, reason});
+  };
+  if (default_config) add(*default_config, "default");
+  add(by_rank.front(), "best");
+  add(by_rank[(n - 1) / 2], "median");
+  add(by_rank.back(), "worst");
+  // Evenly spaced ranks, coarse to fine, until the chart is full.
+  for (size_t parts = 2; shown.size() < kMaxPlottedConfigs && parts < n; parts *= 2)
+    for (size_t k = 1; k < parts; k += 2) add(by_rank[k * (n - 1) / parts], fmt::format("rank {} of {}", k * (n - 1) / parts + 1, n));
+  return shown;
+}
+
 nlohmann::json StudyPlotsData::to_json() const {
   nlohmann::json j;
   j["labels"] = labels;
+  nlohmann::json sh = nlohmann::json::array();
+  for (const auto& s : shown) sh.push_back({{"config_id", s.config}, {"reason", s.reason}});
+  j["shown"] = sh;
   j["success_rate"] = {{"rate", success_rate}, {"ci95_lo", success_lo}, {"ci95_hi", success_hi}};
   nlohmann::json its = nlohmann::json::array(), cos = nlohmann::json::array(), b = nlohmann::json::array();
   for (const auto& h : iterations) its.push_back({{"lower", h.lower}, {"upper", h.upper}, {"counts", h.counts}});

@@ -6,6 +6,7 @@
 // rate against initial |cos|, the final-loss histogram (log x) and the loss bands.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,8 +19,19 @@
 
 namespace xorseed {
 
+// The most configurations that share a line or band chart.
+constexpr size_t kMaxPlottedConfigs = 8;
+
 struct StudyPlotsData {
   std::vector<std::string> labels;  // one per configuration, grid order
+
+  // The configurations the line and band charts show, and why each: every one when there are at
+  // most kMaxPlottedConfigs, else a few that mean something (select_shown_configs).
+  struct Shown {
+    size_t config = 0;
+    std::string reason;  // "" when every configuration is shown; else "default", "best", ...
+  };
+  std::vector<Shown> shown;
 
   // Success rate per configuration with its 95 % Wilson interval (error bars).
   std::vector<double> success_rate, success_lo, success_hi;
@@ -56,6 +68,14 @@ struct StudyPlotsData {
 
   nlohmann::json to_json() const;
 };
+
+// Which configurations the line and band charts show: all of them when there are at most
+// kMaxPlottedConfigs; otherwise, by solved fraction (ties: the lower id), the configuration with
+// every axis at its default (when the grid has it, `default_config`), the best, the median and the
+// worst, then the configurations at evenly spaced ranks in between, up to kMaxPlottedConfigs, in
+// that order.
+std::vector<StudyPlotsData::Shown> select_shown_configs(const std::vector<double>& solved_fraction,
+                                                       const std::optional<size_t>& default_config);
 
 // Builds every series but the bands (added by the caller) from merged statistics.
 void add_plot_series(StudyPlotsData& data, const std::string& label, const ConfigStats& stats, int max_epoch);

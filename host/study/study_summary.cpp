@@ -1,9 +1,11 @@
 #include "host/study/study_summary.hpp"
 
 #include <cmath>
+#include <optional>
 
 #include <fmt/format.h>
 
+#include "core/network_axes.hpp"
 #include "host/io/atomic_file.hpp"
 #include "host/study/study_intervention.hpp"
 #include "host/study/study_survival.hpp"
@@ -80,6 +82,18 @@ StudyPlotsData plots_data(const StudySummary& s) {
     plots.bands.push_back(s.bands[id] ? *s.bands[id] : LossBands{});
   }
   if (auto groups = analyse_intervention(s.spec, s.stats)) plots.intervention = std::move(*groups);
+  // The configuration with every axis at its default, where the grid has it.
+  std::optional<size_t> default_config;
+  const auto& axes = network_axes();
+  for (uint32_t id = 0; id < grid.size() && !default_config; ++id) {
+    bool all = true;
+    for (size_t a = 0; a < axes.size() && all; ++a) {
+      const AxisValue v = grid.axis_value(id, static_cast<int>(a)), d = axis_default(axes[a]);
+      all = v == d || (std::isnan(v) && std::isnan(d));
+    }
+    if (all) default_config = id;
+  }
+  plots.shown = select_shown_configs(plots.success_rate, default_config);
   return plots;
 }
 
@@ -167,6 +181,15 @@ std::string summary_to_markdown(const StudySummary& s) {
   out("## Comparison");
   out("");
   md += comparison_table(s);
+  if (grid.size() > kMaxPlottedConfigs) {
+    std::string which;
+    for (const auto& shown : plots_data(s).shown)
+      which += fmt::format("{}{} (config {})", which.empty() ? "" : ", ", shown.reason, shown.config);
+    out("");
+    out(fmt::format("The line and band charts in plots/ show {} of the {} configurations: {} (summary.json "
+                    "plots.shown).",
+                    kMaxPlottedConfigs, grid.size(), which));
+  }
   ConfigStats pooled;
   for (uint32_t id = 0; id < grid.size(); ++id) pooled.merge(s.stats[id]);
   out("");
