@@ -177,6 +177,53 @@ TEST_F(StudyCli, SurvivalCurvesAreTheOnesRecomputedFromNetworksCsv) {
             std::string::npos);
 }
 
+// plots.heatmap over the two varying axes (hidden_activation x lr, 2 x 2): each cell is its
+// configuration's solved fraction; a grid of four varying axes pools the fourth into each cell.
+TEST_F(StudyCli, HeatmapCellsAreTheirConfigurationsPooled) {
+  const nlohmann::json s = stable_summary("whole");
+  const auto& h = s.at("plots").at("heatmap");
+  ASSERT_FALSE(h.is_null());
+  EXPECT_EQ(h.at("x_axis"), "lr");  // a tie of sizes: the axis that varies fastest is x
+  EXPECT_EQ(h.at("y_axis"), "hidden_activation");
+  EXPECT_EQ(h.at("panel_axis"), "");
+  for (size_t id = 0; id < 4; ++id)
+    EXPECT_EQ(h.at("solved_fraction")[0][id], s.at("configurations")[id].at("solved_fraction")) << id;
+#if defined(XORSEED_HAVE_IMAGES)
+  for (const char* png : {"heatmap_solved", "heatmap_iterations"})
+    EXPECT_EQ(slurp(root_ / "whole" / "plots" / (std::string(png) + ".png")).substr(0, 4), "\x89PNG") << png;
+#endif
+  const CliRun r = cli("study --seeds 16 --max-epoch 300 --lr 0.5,1 --hidden 2,3,4 --hidden-activation sigmoid,tanh "
+                       "--stop-loss 0,0.01 --trace-sample 0 --no-images " + device_args() + " --out heat");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  const nlohmann::json g = stable_summary("heat");
+  const auto& m = g.at("plots").at("heatmap");
+  EXPECT_EQ(m.at("x_axis"), "hidden");  // the most values
+  ASSERT_EQ(m.at("pooled_axes").size(), 1u);
+  const std::string x = m.at("x_axis"), y = m.at("y_axis"), p = m.at("panel_axis");
+  ASSERT_FALSE(p.empty());
+  // A configuration's value against a heatmap's value text ("0.5", "sigmoid").
+  auto same = [](const nlohmann::json& v, const nlohmann::json& text) {
+    return v.is_string() ? v == text : v.get<double>() == std::stod(text.get<std::string>());
+  };
+  for (size_t pi = 0; pi < m.at("panel_values").size(); ++pi)
+    for (size_t yi = 0; yi < m.at("y_values").size(); ++yi)
+      for (size_t xi = 0; xi < m.at("x_values").size(); ++xi) {
+        uint64_t solved = 0, networks = 0;
+        for (const auto& c : g.at("configurations")) {
+          const auto& cfg = c.at("config");
+          if (!same(cfg.at(x), m.at("x_values")[xi]) || !same(cfg.at(y), m.at("y_values")[yi]) ||
+              !same(cfg.at(p), m.at("panel_values")[pi]))
+            continue;
+          solved += c.at("solved").get<uint64_t>();
+          networks += c.at("networks").get<uint64_t>();
+        }
+        const size_t cell = yi * m.at("x_values").size() + xi;
+        EXPECT_EQ(networks, 32u);  // two configurations pooled
+        EXPECT_EQ(m.at("networks")[pi][cell].get<uint64_t>(), networks);
+        EXPECT_DOUBLE_EQ(m.at("solved_fraction")[pi][cell].get<double>(), static_cast<double>(solved) / 32.0);
+      }
+}
+
 TEST_F(StudyCli, RowsAreTheReferenceNetworksOfEachConfigurationStream) {
   // Row (config K, network I) is network (study seed, K, I): its own Philox stream per configuration.
   const xorseed::StudySpec spec = xorseed::read_study_spec((root_ / "whole").string(), "--study");

@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include <fmt/format.h>
 
 #include "host/images/cairo/chart.hpp"
+#include "host/images/cairo/heatmap.hpp"
 #include "host/study/study_dir.hpp"
 
 namespace xorseed {
@@ -216,6 +218,28 @@ std::vector<plot::Chart> intervention_charts(const StudyPlotsData& d) {
   return {set, drawn};
 }
 
+// One panel per value of the panel axis, each rows = y values, columns = x values.
+std::vector<plot::Heatmap> heatmap_panels(const GridHeatmap& h, const std::vector<std::vector<double>>& values,
+                                          double vmax, const std::string& format, const std::string& what) {
+  std::vector<plot::Heatmap> panels;
+  for (size_t p = 0; p < h.panel_values.size(); ++p) {
+    plot::Heatmap m;
+    m.title = h.panel_axis.empty() ? what : h.panel_axis + "=" + h.panel_values[p];
+    if (!h.pooled_axes.empty()) {
+      std::string pooled;
+      for (const auto& a : h.pooled_axes) pooled += (pooled.empty() ? "" : ", ") + a;
+      m.title += (m.title.empty() ? "" : " ") + std::string("(pooled over ") + pooled + ")";
+    }
+    m.x = {h.x_axis, h.x_values};
+    m.y = {h.y_axis, h.y_values};
+    m.values = values[p];
+    m.vmax = vmax;
+    m.value_format = format;
+    panels.push_back(std::move(m));
+  }
+  return panels;
+}
+
 }  // namespace
 
 std::vector<std::string> write_study_plots(const StudyPlotsData& d, const std::string& dir, std::string& why) {
@@ -235,6 +259,18 @@ std::vector<std::string> write_study_plots(const StudyPlotsData& d, const std::s
   bool any_bands = false;
   for (const auto& b : d.bands) any_bands = any_bands || !b.iterations.empty();
   if (any_bands) write(bands_chart(d), "loss_bands.png");
+  if (d.heatmap) {
+    const GridHeatmap& h = *d.heatmap;
+    const int width = h.panel_values.size() > 1 ? 420 : 640;
+    for (const auto& [name, values, vmax, format, label, what] :
+         {std::tuple{"heatmap_solved.png", &h.solved_fraction, 1.0, "{:.2f}", "solved", "Solved fraction"},
+          std::tuple{"heatmap_iterations.png", &h.median_iterations, static_cast<double>(h.max_epoch), "{:.0f}",
+                     "median it.", "Median iterations to stop"}}) {
+      const std::string path = dir + "/plots/" + name;
+      plot::write_heatmaps_png(heatmap_panels(h, *values, vmax, format, what), path, label, width, 440);
+      written.push_back(path);
+    }
+  }
   if (!d.intervention.empty()) {
     const std::vector<plot::Chart> panels = intervention_charts(d);
     const std::string path = dir + "/plots/intervention_cosine.png";

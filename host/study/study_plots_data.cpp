@@ -98,6 +98,7 @@ nlohmann::json StudyPlotsData::to_json() const {
   for (const auto& x : survival) curves.push_back(x.to_json());
   j["iterations_histogram"] = its;
   j["survival"] = curves;
+  j["heatmap"] = heatmap ? heatmap->to_json() : nlohmann::json(nullptr);
   j["failure_rate_vs_initial_cos"] = cos;
   j["final_loss_histogram"] = {{"log10_edges", loss_log10_edges}, {"counts", loss_counts}};
   j["loss_bands"] = b;

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "host/study/study_heatmap.hpp"
 #include "host/study/study_intervention.hpp"
 #include "host/study/study_loss_bands.hpp"
 #include "host/study/study_stats.hpp"
@@ -61,6 +62,10 @@ struct StudyPlotsData {
 
   // Loss quantile bands per configuration (empty where not traced).
   std::vector<LossBands> bands;
+
+  // The solved fraction and median iterations over two varying axes (study_heatmap.hpp); none when
+  // fewer than two axes vary.
+  std::optional<GridHeatmap> heatmap;
 
   // The intervention (study_intervention.hpp): per group, the solved fraction per set cosine;
   // empty when the study does not set the angle.

@@ -94,6 +94,7 @@ StudyPlotsData plots_data(const StudySummary& s) {
     if (all) default_config = id;
   }
   plots.shown = select_shown_configs(plots.success_rate, default_config);
+  plots.heatmap = grid_heatmap(grid, s.stats);
   return plots;
 }
 
