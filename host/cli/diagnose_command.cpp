@@ -1,17 +1,12 @@
 // `xorseed diagnose`: why a study's networks ended where they did (host/study/study_diagnostics.hpp):
 // reads DIR/spec.json and DIR/networks.csv and writes DIR/diagnostics.{json,md,csv}.
-#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <string>
 
 #include <fmt/format.h>
 
-#include "core/number_parse.hpp"
-#include "host/io/atomic_file.hpp"
 #include "host/study/study_diagnostics.hpp"
-#include "host/study/study_dir.hpp"
-#include "host/study/study_progress.hpp"
 #include "host/cli/commands.hpp"
 
 namespace xorseed::cli {
@@ -23,31 +18,10 @@ struct DiagnoseArgs {
 };
 
 void run(const DiagnoseArgs& a) {
-  DiagnoseOptions o;
-  o.tol = parse_positive_double("--tol", a.tol);
-  o.saturation = parse_positive_double("--saturation", a.saturation);
-  o.sample = parse_uint64("--sample", a.sample);
-  const int lock = lock_study_dir(a.study, false, "--study");  // a study still writing holds it exclusively
-  const auto start = std::chrono::steady_clock::now();
-  std::unique_ptr<StudyProgress> bar;
-  const StudyDiagnostics d = diagnose_study(a.study, "--study", o, [&](size_t done, size_t total) {
-    if (!bar) {
-      fmt::print(stderr, "xorseed diagnose: {} network(s) of study '{}'\n", total, a.study);
-      bar = std::make_unique<StudyProgress>(stderr, total, 0, false);
-    }
-    bar->update(done, 0);
-  });
-  if (bar) bar->finish();
-  write_file_atomically(a.study + "/diagnostics.json", d.to_json().dump(1) + "\n");
-  write_file_atomically(a.study + "/diagnostics.md", d.to_markdown());
-  write_file_atomically(a.study + "/diagnostics.csv", d.csv);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  fmt::print(stderr, "report: {0}/diagnostics.md, {0}/diagnostics.json, {0}/diagnostics.csv ({1:.2f} s)\n", a.study,
-             seconds);
-  const std::string md = d.to_markdown();
+  const StudyDiagnostics d = run_diagnose(a.study, a.tol, a.saturation, a.sample, stderr);
+  const std::string md = d.to_markdown();  // its "Local minima" section on stdout
   const size_t from = md.find("## Local minima"), to = md.find("## Configuration");
   std::fputs(md.substr(from, to - from).c_str(), stdout);
-  (void)lock;
 }
 
 }  // namespace

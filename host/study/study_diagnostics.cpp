@@ -2,13 +2,19 @@
 
 #include <algorithm>
 #include <cmath>
+#include <chrono>
 #include <filesystem>
+#include <memory>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
+#include "core/number_parse.hpp"
 #include "core/usage_error.hpp"
+#include "host/io/atomic_file.hpp"
 #include "host/study/networks_csv.hpp"
 #include "host/study/study_dir.hpp"
+#include "host/study/study_progress.hpp"
 #include "kernels/activation.hpp"
 #include "kernels/network_init.hpp"
 #include "reference/loss_landscape.hpp"
@@ -316,6 +322,36 @@ std::string StudyDiagnostics::to_markdown() const {
     md += "\n";
   }
   return md;
+}
+
+StudyDiagnostics run_diagnose(const std::string& dir, const std::string& tol, const std::string& saturation,
+                              const std::string& sample, std::FILE* log) {
+  DiagnoseOptions o;
+  o.tol = parse_positive_double("--tol", tol);
+  o.saturation = parse_positive_double("--saturation", saturation);
+  o.sample = parse_uint64("--sample", sample);
+  struct Lock {  // released on every way out (a Python caller's process goes on)
+    int fd;
+    ~Lock() { ::close(fd); }
+  } lock{lock_study_dir(dir, false, "--study")};
+  const auto start = std::chrono::steady_clock::now();
+  std::unique_ptr<StudyProgress> bar;
+  StudyDiagnostics d = diagnose_study(dir, "--study", o, [&](size_t done, size_t total) {
+    if (!log) return;
+    if (!bar) {
+      fmt::print(log, "xorseed diagnose: {} network(s) of study '{}'\n", total, dir);
+      bar = std::make_unique<StudyProgress>(log, total, 0, false);
+    }
+    bar->update(done, 0);
+  });
+  if (bar) bar->finish();
+  write_file_atomically(dir + "/diagnostics.json", d.to_json().dump(1) + "\n");
+  write_file_atomically(dir + "/diagnostics.md", d.to_markdown());
+  write_file_atomically(dir + "/diagnostics.csv", d.csv);
+  if (log)
+    fmt::print(log, "report: {0}/diagnostics.md, {0}/diagnostics.json, {0}/diagnostics.csv ({1:.2f} s)\n", dir,
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return d;
 }
 
 }  // namespace xorseed

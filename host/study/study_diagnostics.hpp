@@ -8,6 +8,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <string>
 #include <vector>
@@ -89,5 +90,11 @@ struct StudyDiagnostics {
 // progress(done, total) is called now and then.
 StudyDiagnostics diagnose_study(const std::string& dir, const std::string& flag, const DiagnoseOptions& options,
                                 const std::function<void(size_t, size_t)>& progress = {});
+
+// `xorseed diagnose` and Python's diagnose(): the options from their flag texts (--tol, --saturation,
+// --sample; UsageError naming the flag), a shared lock on DIR (a study still writing there holds it),
+// diagnose_study, and DIR/diagnostics.{json,md,csv} written; progress lines on `log` unless null.
+StudyDiagnostics run_diagnose(const std::string& dir, const std::string& tol, const std::string& saturation,
+                              const std::string& sample, std::FILE* log);
 
 }  // namespace xorseed

@@ -15,6 +15,7 @@
 #include "core/network_axes.hpp"
 #include "core/usage_error.hpp"
 #include "host/study/networks_csv.hpp"
+#include "host/study/study_diagnostics.hpp"
 #include "host/study/study_runner.hpp"
 #include "host/study/study_spec.hpp"
 #include "python/src/bindings.hpp"
@@ -125,6 +126,13 @@ nb::dict read_networks_csv(const std::string& path) {
   return d;
 }
 
+// `xorseed diagnose` on a study directory; returns diagnostics.json's text.
+std::string diagnose_py(const std::string& dir, const std::string& tol, const std::string& saturation,
+                        const std::string& sample, bool progress) {
+  nb::gil_scoped_release unlocked;
+  return run_diagnose(dir, tol, saturation, sample, progress ? stderr : nullptr).to_json().dump();
+}
+
 }  // namespace
 
 void bind_study(nb::module_& m) {
@@ -133,6 +141,8 @@ void bind_study(nb::module_& m) {
         nb::arg("log"), nb::arg("after_chunk").none(),
         "Run (or resume) a study into out, as `xorseed study` does (values: spec key -> flag text).");
   m.def("read_networks_csv", &read_networks_csv, nb::arg("path"), "networks.csv as NumPy columns.");
+  m.def("diagnose", &diagnose_py, nb::arg("study"), nb::arg("tol"), nb::arg("saturation"), nb::arg("sample"),
+        nb::arg("progress"), "Diagnose a study's end points as `xorseed diagnose` does; diagnostics.json's text.");
 }
 
 }  // namespace xorseed::py

@@ -120,3 +120,26 @@ def test_the_gil_is_released_while_a_study_runs():
     t.join()
     during = [x for x in ticks if start < x < end]
     assert end - start > 0.2 and len(during) > 20, (end - start, len(during))
+
+
+def test_diagnose_is_the_clis_and_survival_is_the_networks(both, cli):
+    d, result = both
+    diagnosed = xorseed.diagnose(d / "py")
+    assert diagnosed["format"] == "xorseed-diagnostics/1"
+    with open(d / "py" / "diagnostics.json") as f:
+        assert json.load(f) == diagnosed
+    cli("diagnose", "--study", d / "cli")
+    with open(d / "cli" / "diagnostics.json") as f:
+        assert json.load(f) == diagnosed  # the same study: the same end points
+    for c, cfg in zip(diagnosed["configurations"], result.configurations):
+        assert c["networks"] == cfg["networks"]
+        for name, cls in c["by_failure_class"].items():
+            assert cls["networks"] == cfg["failure_classes"][name]
+    # Survival: the fraction of each configuration's networks with more iterations than t.
+    its, ids = result.networks["iterations"], result.networks["config_id"]
+    for k, curve in enumerate(result.summary["plots"]["survival"]):
+        mine = its[ids == k]
+        for t, frac in zip(curve["t"], curve["fraction"]):
+            assert frac == np.count_nonzero(mine > t) / len(mine)
+    with pytest.raises(ValueError, match="--tol: '-1'"):
+        xorseed.diagnose(d / "py", tol=-1)

@@ -8,6 +8,8 @@ the same numbers as the ``xorseed`` command line, named like it:
   backend draws.
 - ``study(spec=None, **flags)``: a seed study, as ``xorseed study``; its summary (summary.json), and
   with ``per_network=True`` every network's row as NumPy columns.
+- ``diagnose(study_dir)``: the end points of a study's networks (Hessian, gradient, saturation), as
+  ``xorseed diagnose``.
 - ``devices()``: which backends this build and this machine can run.
 
 The network flags are the rows of one table (``network_axes()``, core/network_axes.hpp): ``lr``,
@@ -29,7 +31,7 @@ from . import _xorseed
 from ._xorseed import TrainResult, UsageError, failure_classes, images_available, network_axes, outcome_fields
 
 __all__ = [
-    "StudyResult", "TrainResult", "UsageError", "devices", "failure_classes", "images_available", "init_params",
+    "StudyResult", "TrainResult", "UsageError", "devices", "diagnose", "failure_classes", "images_available", "init_params",
     "network_axes", "outcome_fields", "study", "train", "train_batch",
 ]
 __version__ = "0.1.0"
@@ -238,3 +240,20 @@ def study(spec: Union[None, Mapping[str, Any], str, os.PathLike] = None, *, devi
     finally:
         if temporary:
             shutil.rmtree(directory, ignore_errors=True)
+
+
+def diagnose(study_dir: Union[str, os.PathLike], *, tol: float = 1e-6, saturation: float = 4.0, sample: int = 0,
+             progress: bool = False) -> Dict[str, Any]:
+    """Diagnose the end points of a study's networks, as ``xorseed diagnose --study DIR`` does.
+
+    The study must have been run with ``per_network=True`` (its networks.csv holds the final parameters).
+    Writes DIR/diagnostics.json, diagnostics.md and diagnostics.csv and returns diagnostics.json's content:
+    per configuration and failure class, the counts of end-point kinds (saddle, plateau, degenerate,
+    minimum-like, not-finite: docs/semantics.md §15), gradient-norm and Newton-step quantiles, saturated
+    units and the prediction patterns. ``tol`` is the eigenvalue tolerance, ``saturation`` the
+    |pre-activation| of a saturated unit, ``sample`` at most that many networks per configuration (0: all).
+    """
+    text = _xorseed.diagnose(os.fspath(study_dir), _flag_text(tol), _flag_text(saturation), _flag_text(sample),
+                             bool(progress))
+    return json.loads(text)
+
