@@ -75,8 +75,11 @@ std::vector<T> train_in(const StepConfig& c, int units, uint64_t network) {
   NetworkOutcome<T> o;
   T x[2 * kMaxBatch], t[kMaxBatch];
   train_network<Math, T, S>(c, stop_threshold<T>(c.stop_loss), step_size<T>(c), network, x, t, p, o);
-  std::vector<T> bits(4 * units + 1);
+  // Room for S units, so that the compiler sees no write past the buffer (store_params writes the
+  // 4 units + 1 values of ParamLayout{units}); cut to those.
+  std::vector<T> bits(4 * S + 1);
   store_params(p, bits.data());
+  bits.resize(4 * units + 1);
   for (T v : {o.final_loss, o.rmse, o.cos_initial, o.cos_final, o.predictions[0], o.predictions[1],
               o.predictions[2], o.predictions[3]})
     bits.push_back(v);

@@ -7,7 +7,7 @@
 #     with the initial cosine between W_h's rows set to -0.95, -0.85, ..., 0.95 (--init-cosine), the
 #     same 30,000 seeds at every angle, so that the summary's "intervention" section says whether the
 #     angle causes failure (no loss bands: their reference traces would double the time).
-# Both together stay under two minutes on the 2-core development CPU (bench/RESULTS.md has the times).
+# Both together take about two minutes on the 2-core development CPU (bench/RESULTS.md has the times).
 # The reports go to new directories: study-out/ and study-out-init-cosine/, or study-out-2/ and
 # study-out-2-init-cosine/, ... when those exist (an earlier study is never deleted; it says which).
 # Extra arguments go to the first study (e.g. --seeds 2000 --out other-dir); with --out or --resume
