@@ -118,6 +118,29 @@ TEST(Chart, LegendGoesWhereItHidesNoData) {
 #endif
 }
 
+// Bars with a base start there: a bar from 0.5 to 0.8 covers 3/8 of the pixels of a bar from 0
+// to 0.8, and stacked bars of two series fill the column between them.
+TEST(Chart, BarsWithABaseStartAtIt) {
+  SKIP_WITHOUT_IMAGES();
+#ifdef XORSEED_HAVE_IMAGES
+  auto chart = [](std::vector<double> base) {
+    plot::Chart c;
+    c.y.min = 0;
+    c.y.max = 1;
+    c.legend = false;
+    plot::Series s = plot::Series::bars("b", {0}, {0.8});
+    s.base = std::move(base);
+    c.series.push_back(std::move(s));
+    return c;
+  };
+  const Pixel fill = to_pixel(plot::palette_color(0));
+  const int whole = count_near(render(chart({}), "bar_whole"), fill, 50);
+  const int part = count_near(render(chart({0.5}), "bar_based"), fill, 50);
+  ASSERT_GT(whole, 1000);
+  EXPECT_NEAR(static_cast<double>(part) / whole, 3.0 / 8.0, 0.05);
+#endif
+}
+
 TEST(Chart, LogScaleBandsBarsAndHistogramsDraw) {
   SKIP_WITHOUT_IMAGES();
 #ifdef XORSEED_HAVE_IMAGES

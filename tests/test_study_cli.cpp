@@ -111,6 +111,17 @@ TEST_F(StudyCli, WholeStudyHasTheOutputsAndAMixOfOutcomes) {
     ++rows;
   }
   EXPECT_EQ(rows, 4 * 96);
+  // The stacked failure-class bars: each configuration's class counts over its networks.
+  const auto& fractions = s.at("plots").at("failure_class_fractions");
+  ASSERT_EQ(fractions.size(), 4u);
+  for (size_t id = 0; id < 4; ++id) {
+    const auto& c = s.at("configurations")[id];
+    double sum = 0;
+    for (size_t k = 0; k < fractions[id].size(); ++k) sum += fractions[id][k].get<double>();
+    EXPECT_NEAR(sum, 1.0, 1e-12);
+    EXPECT_EQ(fractions[id][0].get<double>(), c.at("failure_classes").at("solved").get<double>() / 96.0);
+    EXPECT_EQ(fractions[id][2].get<double>(), c.at("failure_classes").at("stuck").get<double>() / 96.0);
+  }
   const auto bands = s.at("plots").at("loss_bands");
   ASSERT_EQ(bands.size(), 4u);
   EXPECT_EQ(bands[0].at("networks"), 16);
@@ -125,7 +136,8 @@ TEST_F(StudyCli, WholeStudyHasTheOutputsAndAMixOfOutcomes) {
   EXPECT_NE(err.find("report: whole/summary.md"), std::string::npos) << err;
   EXPECT_EQ(err.find('\r'), std::string::npos);
 #if defined(XORSEED_HAVE_IMAGES)
-  for (const char* png : {"success_rate", "iterations", "survival", "failure_vs_cosine", "final_loss", "loss_bands"}) {
+  for (const char* png : {"success_rate", "failure_classes", "iterations", "survival", "failure_vs_cosine",
+                          "final_loss", "loss_bands"}) {
     const std::string bytes = slurp(root_ / "whole" / "plots" / (std::string(png) + ".png"));
     EXPECT_EQ(bytes.substr(0, 4), "\x89PNG") << png;
     EXPECT_NE(err.find(std::string("Saved the figure to: whole/plots/") + png + ".png"), std::string::npos) << err;

@@ -62,6 +62,32 @@ plot::Chart success_chart(const StudyPlotsData& d) {
   return c;
 }
 
+// More configurations than this get no stacked failure-class bars (the heatmaps cover a large grid).
+constexpr size_t kMaxStackedConfigs = 60;
+
+// Per configuration one bar, stacked bottom up in class-code order: solved, plateau-half, stuck,
+// other-partial, diverged (each a series whose bars start where the previous class's end).
+plot::Chart failure_classes_chart(const StudyPlotsData& d) {
+  plot::Chart c;
+  c.title = "Failure classes per configuration";
+  c.x.label = d.labels.size() <= kMaxLabelledBars ? "configuration" : "configuration id";
+  c.y.label = "fraction of networks";
+  c.y.min = 0;
+  c.y.max = 1;
+  if (d.labels.size() <= kMaxLabelledBars) c.x.categories = d.labels;
+  std::vector<double> x, below(d.labels.size(), 0.0);
+  for (size_t i = 0; i < d.labels.size(); ++i) x.push_back(static_cast<double>(i));
+  for (int k = 0; k < kFailureClassCount; ++k) {
+    std::vector<double> top(below);
+    for (size_t i = 0; i < d.labels.size(); ++i) top[i] += d.class_fractions[i][k];
+    plot::Series s = plot::Series::bars(failure_class_name(static_cast<FailureClass>(k)), x, top);
+    s.base = below;
+    c.series.push_back(std::move(s));
+    below = top;
+  }
+  return c;
+}
+
 plot::Chart iterations_chart(const StudyPlotsData& d) {
   plot::Chart c;
   c.title = "Iterations to stop" + title_suffix(d);
@@ -252,6 +278,7 @@ std::vector<std::string> write_study_plots(const StudyPlotsData& d, const std::s
     written.push_back(path);
   };
   write(success_chart(d), "success_rate.png");
+  if (d.labels.size() <= kMaxStackedConfigs) write(failure_classes_chart(d), "failure_classes.png");
   write(iterations_chart(d), "iterations.png");
   if (const plot::Chart survival = survival_chart(d); !survival.series.empty()) write(survival, "survival.png");
   write(cosine_chart(d), "failure_vs_cosine.png");

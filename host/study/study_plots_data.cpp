@@ -15,6 +15,10 @@ void add_plot_series(StudyPlotsData& d, const std::string& label, const ConfigSt
   d.success_rate.push_back(s.networks ? static_cast<double>(solved) / static_cast<double>(s.networks) : 0.0);
   d.success_lo.push_back(ci.lo);
   d.success_hi.push_back(ci.hi);
+  std::vector<double> classes;
+  for (int k = 0; k < kFailureClassCount; ++k)
+    classes.push_back(s.networks ? static_cast<double>(s.classes[k]) / static_cast<double>(s.networks) : 0.0);
+  d.class_fractions.push_back(std::move(classes));
 
   StudyPlotsData::IterationHistogram h;
   const int64_t bins = std::min<int64_t>(50, max_epoch), width = (max_epoch + bins - 1) / bins;
@@ -84,6 +88,7 @@ nlohmann::json StudyPlotsData::to_json() const {
   for (const auto& s : shown) sh.push_back({{"config_id", s.config}, {"reason", s.reason}});
   j["shown"] = sh;
   j["success_rate"] = {{"rate", success_rate}, {"ci95_lo", success_lo}, {"ci95_hi", success_hi}};
+  j["failure_class_fractions"] = class_fractions;
   nlohmann::json its = nlohmann::json::array(), cos = nlohmann::json::array(), b = nlohmann::json::array();
   for (const auto& h : iterations) its.push_back({{"lower", h.lower}, {"upper", h.upper}, {"counts", h.counts}});
   for (const auto& c : cosine)

@@ -37,6 +37,10 @@ struct StudyPlotsData {
   // Success rate per configuration with its 95 % Wilson interval (error bars).
   std::vector<double> success_rate, success_lo, success_hi;
 
+  // Per configuration the fraction of its networks in each failure class (class-code order; they
+  // sum to 1): the stacked bars of plots/failure_classes.png.
+  std::vector<std::vector<double>> class_fractions;
+
   // Histogram of iterations to stop, per configuration: up to 50 equal bins over [1, max_epoch].
   struct IterationHistogram {
     std::vector<int64_t> lower;    // bin b covers [lower[b], upper[b]]

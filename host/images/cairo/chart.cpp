@@ -134,7 +134,8 @@ Marks series_marks(const Series& s, const Scale& sx, const Scale& sy, int column
       const double w = bar_width(s);
       for (size_t i = 0; i < std::min(s.x.size(), s.y.size()); ++i) {
         if (!visible(s.y[i], sy)) continue;
-        m.rects.push_back({sx(s.x[i] - w / 2), sy(s.y[i]), sx(s.x[i] + w / 2), sy(base)});
+        const double from = i < s.base.size() && visible(s.base[i], sy) ? s.base[i] : base;
+        m.rects.push_back({sx(s.x[i] - w / 2), sy(s.y[i]), sx(s.x[i] + w / 2), sy(from)});
       }
       break;
     }

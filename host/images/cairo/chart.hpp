@@ -35,6 +35,8 @@ struct Series {
   std::vector<double> x, y;      // line: points (x ascending); bars: centres and heights;
                                  // histogram: bin edges (n + 1) in x and counts (n) in y
   std::vector<double> lo, hi;    // band: lower and upper edge at each x; bars: error-bar ends (optional)
+  std::vector<double> base;      // bars: where each bar starts (optional; default the axis's 0 or bottom),
+                                 // so that bars of several series stack
   std::optional<Color> color;    // default: palette colour number <index of the series>
   double line_width = 1.5;       // px, lines and band edges
 
