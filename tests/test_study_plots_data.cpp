@@ -39,7 +39,9 @@ TEST(ShownConfigs, ALargeGridShowsTheDefaultBestMedianWorstThenSpacedRanks) {
   for (const auto& s : shown) {
     EXPECT_LT(s.config, 20u);
     distinct.insert(s.config);
-    if (&s - &shown[0] >= 4) EXPECT_EQ(s.reason.rfind("rank ", 0), 0u) << s.reason;
+    if (&s - &shown[0] >= 4) {
+      EXPECT_EQ(s.reason.rfind("rank ", 0), 0u) << s.reason;
+    }
   }
   EXPECT_EQ(distinct.size(), shown.size());
 }

@@ -14,8 +14,9 @@
 #include "host/io/atomic_file.hpp"
 #include "host/study/networks_csv.hpp"
 #include "host/study/study_dir.hpp"
+#include "host/study/study_loss_bands.hpp"
 #include "host/study/study_progress.hpp"
-#include "kernels/activation.hpp"
+#include "host/study/study_stats.hpp"
 #include "kernels/network_init.hpp"
 #include "reference/loss_landscape.hpp"
 
@@ -44,9 +45,10 @@ EndPointKind end_point_kind(const std::vector<double>& ev, double tol) {
 }
 
 PredictionPattern prediction_pattern(const double y[4], Target target) {
-  static const double kX[4][2] = {{0, 0}, {0, 1}, {1, 0}, {1, 1}};
+  double targets[4];
+  corner_targets(target, targets);
   for (int c = 0; c < 4; ++c) {
-    const double t = std::round(target_value(target, kX[c][0], kX[c][1]));
+    const double t = std::round(targets[c]);
     if (!(std::fabs(y[c] - t) < kPatternTolerance)) continue;
     const double others = t == 0 ? 2.0 / 3.0 : 1.0 / 3.0;
     bool all = true;
@@ -77,12 +79,11 @@ EndPointDiagnosis diagnose_end_point(const NetworkConfig& config, const std::vec
     d.negative += v < -options.tol;
     d.flat += std::fabs(v) <= options.tol;
   }
-  static const double kX[4][2] = {{0, 0}, {0, 1}, {1, 0}, {1, 1}};
   const ParamLayout L{config.hidden};
   for (int j = 0; j < config.hidden; ++j) {
     int corners = 0;
     for (int c = 0; c < 4; ++c) {
-      const double z = p[L.wh(j, 0)] * kX[c][0] + p[L.wh(j, 1)] * kX[c][1] + p[L.bh(j)];
+      const double z = p[L.wh(j, 0)] * kCornerInputs[c][0] + p[L.wh(j, 1)] * kCornerInputs[c][1] + p[L.bh(j)];
       if (std::fabs(z) > options.saturation) {
         d.saturation_mask |= uint64_t{1} << (4 * j + c);
         ++corners;
@@ -101,7 +102,12 @@ double quantile_sorted(const std::vector<double>& v, double q) {  // nearest ran
   return v[std::min(rank, v.size()) - 1];
 }
 
-nlohmann::json nullable(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
+// Nearest-rank p10, p50, p90 of sorted values (null where there are none).
+nlohmann::json quantiles_json(const std::vector<double>& sorted) {
+  return {{"p10", finite_or_null(quantile_sorted(sorted, 0.1))},
+          {"p50", finite_or_null(quantile_sorted(sorted, 0.5))},
+          {"p90", finite_or_null(quantile_sorted(sorted, 0.9))}};
+}
 
 const char* pattern_name(PredictionPattern p) {
   switch (p) {
@@ -114,7 +120,8 @@ const char* pattern_name(PredictionPattern p) {
 
 uint64_t failed(const ConfigDiagnostics& c, EndPointKind k) {
   uint64_t n = 0;
-  for (int f = 1; f < kFailureClassCount; ++f) n += c.counts[f][static_cast<int>(k)];
+  for (int f = 0; f < kFailureClassCount; ++f)
+    if (f != static_cast<int>(FailureClass::solved)) n += c.counts[f][static_cast<int>(k)];
   return n;
 }
 
@@ -164,7 +171,6 @@ StudyDiagnostics diagnose_study(const std::string& dir, const std::string& flag,
     rows.push_back(r);
   }
   std::vector<EndPointDiagnosis> diagnoses(rows.size());
-  size_t done = 0;
   if (progress) progress(0, rows.size());
   constexpr size_t kBlock = 4096;
   for (size_t start = 0; start < rows.size(); start += kBlock) {
@@ -178,8 +184,7 @@ StudyDiagnostics diagnose_study(const std::string& dir, const std::string& flag,
                                   csv.params.begin() + static_cast<long>(r * csv.param_columns + n));
       diagnoses[i] = diagnose_end_point(config, p, &csv.predictions[4 * r], options);
     }
-    done = end;
-    if (progress) progress(done, rows.size());
+    if (progress) progress(end, rows.size());
   }
   out.csv = "config_id,network,class,kind,gradient_norm,lambda_min,lambda_max,newton_step,negative,flat,"
             "saturation_mask,saturated_units,pattern\n";
@@ -239,12 +244,8 @@ nlohmann::json StudyDiagnostics::to_json() const {
       by_class[failure_class_name(static_cast<FailureClass>(f))] = {
           {"networks", n},
           {"kinds", kinds},
-          {"gradient_norm", {{"p10", nullable(quantile_sorted(c.gradient_norms[f], 0.1))},
-                             {"p50", nullable(quantile_sorted(c.gradient_norms[f], 0.5))},
-                             {"p90", nullable(quantile_sorted(c.gradient_norms[f], 0.9))}}},
-          {"newton_step_of_minimum_like", {{"p10", nullable(quantile_sorted(c.newton_steps[f], 0.1))},
-                                           {"p50", nullable(quantile_sorted(c.newton_steps[f], 0.5))},
-                                           {"p90", nullable(quantile_sorted(c.newton_steps[f], 0.9))}}},
+          {"gradient_norm", quantiles_json(c.gradient_norms[f])},
+          {"newton_step_of_minimum_like", quantiles_json(c.newton_steps[f])},
           {"with_saturated_unit", c.with_saturated_unit[f]},
           {"pattern_one_at_0_three_at_two_thirds", c.pattern_two_thirds[f]},
           {"pattern_one_at_1_three_at_one_third", c.pattern_one_third[f]}};
@@ -284,7 +285,9 @@ std::string StudyDiagnostics::to_markdown() const {
         k[e] += failed(c, static_cast<EndPointKind>(e));
         total += failed(c, static_cast<EndPointKind>(e));
       }
-      for (int f = 1; f < kFailureClassCount; ++f) steps.insert(steps.end(), c.newton_steps[f].begin(), c.newton_steps[f].end());
+      for (int f = 0; f < kFailureClassCount; ++f)
+        if (f != static_cast<int>(FailureClass::solved))
+          steps.insert(steps.end(), c.newton_steps[f].begin(), c.newton_steps[f].end());
     }
     std::sort(steps.begin(), steps.end());
     const auto near = static_cast<uint64_t>(

@@ -20,9 +20,11 @@ std::vector<double> from_nullable(const nlohmann::json& a) {
 
 }  // namespace
 
+nlohmann::json finite_or_null(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
+
 nlohmann::json finite_or_null(const std::vector<double>& v) {
   nlohmann::json a = nlohmann::json::array();
-  for (double x : v) a.push_back(std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr));
+  for (double x : v) a.push_back(finite_or_null(x));
   return a;
 }
 

@@ -32,5 +32,6 @@ LossBands compute_loss_bands(const NetworkConfig& config, uint64_t seed, uint32_
 
 // A JSON array of v with every non-finite value as null (JSON has no NaN or infinity).
 nlohmann::json finite_or_null(const std::vector<double>& v);
+nlohmann::json finite_or_null(double x);  // x, or null when it is NaN or infinite
 
 }  // namespace xorseed

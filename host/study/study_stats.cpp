@@ -30,14 +30,9 @@ std::string failure_class_definitions() {
       kNearHalf, kStuckLossTolerance, kNearHalf);
 }
 
-namespace {
-
 void corner_targets(Target target, double t[4]) {
-  static const double corners[4][2] = {{0, 0}, {0, 1}, {1, 0}, {1, 1}};
-  for (int k = 0; k < 4; ++k) t[k] = target_value(target, corners[k][0], corners[k][1]);
+  for (int k = 0; k < 4; ++k) t[k] = target_value(target, kCornerInputs[k][0], kCornerInputs[k][1]);
 }
-
-}  // namespace
 
 FailureClass classify(const Outcome& o, Target target) {
   double t[4];

@@ -24,6 +24,10 @@ const char* failure_class_name(FailureClass c);  // solved, plateau-half, stuck,
 // One paragraph defining the classes, for summary.md.
 std::string failure_class_definitions();
 FailureClass classify(const Outcome& outcome, Target target);  // classify_outcome with target's corners
+// The four corners (x1, x2) in the order of an Outcome's predictions: 00, 01, 10, 11.
+inline constexpr double kCornerInputs[4][2] = {{0, 0}, {0, 1}, {1, 0}, {1, 1}};
+// The target's value at each corner, in that order.
+void corner_targets(Target target, double t[4]);
 // What a reduction of networks of `config` needs: its corner targets, max_iterations and the loss edges.
 StatsParams stats_params(const NetworkConfig& config);
 

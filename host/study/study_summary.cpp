@@ -20,7 +20,6 @@ double fraction(uint64_t k, uint64_t n) { return n ? static_cast<double>(k) / st
 double throughput(const ConfigStats& s) {
   return s.wall_seconds > 0 ? static_cast<double>(s.network_iterations) / s.wall_seconds : 0.0;
 }
-nlohmann::json nullable(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
 
 std::string si(double x) {
   if (x >= 1e9) return fmt::format("{:.2f}G", x / 1e9);
@@ -64,12 +63,31 @@ nlohmann::json config_json(const StudyGrid& grid, uint32_t id, const ConfigStats
                     {"networks", a.networks[b]},
                     {"failures", a.failures[b]},
                     {"ci95", {a.ci[b].lo, a.ci[b].hi}}});
-  j["cosine_hypothesis"] = {{"bins", bins}, {"point_biserial_r", nullable(a.point_biserial)}, {"verdict", a.verdict}};
+  j["cosine_hypothesis"] = {{"bins", bins}, {"point_biserial_r", finite_or_null(a.point_biserial)}, {"verdict", a.verdict}};
   j["raw"] = s.to_json();
   j["raw"].erase("wall_seconds");
   j["wall_seconds"] = s.wall_seconds;
   j["throughput"] = throughput(s);
   return j;
+}
+
+// The configurations the line and band charts show (select_shown_configs), with the one whose every
+// axis is at its default, where the grid has it.
+std::vector<StudyPlotsData::Shown> shown_configs(const StudyGrid& grid, const std::vector<ConfigStats>& stats) {
+  std::optional<size_t> default_config;
+  const auto& axes = network_axes();
+  for (uint32_t id = 0; id < grid.size() && !default_config; ++id) {
+    bool all = true;
+    for (size_t a = 0; a < axes.size() && all; ++a) {
+      const AxisValue v = grid.axis_value(id, static_cast<int>(a)), d = axis_default(axes[a]);
+      all = v == d || (std::isnan(v) && std::isnan(d));
+    }
+    if (all) default_config = id;
+  }
+  std::vector<double> solved;
+  for (const ConfigStats& st : stats)
+    solved.push_back(fraction(st.classes[static_cast<int>(FailureClass::solved)], st.networks));
+  return select_shown_configs(solved, default_config);
 }
 
 }  // namespace
@@ -82,18 +100,7 @@ StudyPlotsData plots_data(const StudySummary& s) {
     plots.bands.push_back(s.bands[id] ? *s.bands[id] : LossBands{});
   }
   if (auto groups = analyse_intervention(s.spec, s.stats)) plots.intervention = std::move(*groups);
-  // The configuration with every axis at its default, where the grid has it.
-  std::optional<size_t> default_config;
-  const auto& axes = network_axes();
-  for (uint32_t id = 0; id < grid.size() && !default_config; ++id) {
-    bool all = true;
-    for (size_t a = 0; a < axes.size() && all; ++a) {
-      const AxisValue v = grid.axis_value(id, static_cast<int>(a)), d = axis_default(axes[a]);
-      all = v == d || (std::isnan(v) && std::isnan(d));
-    }
-    if (all) default_config = id;
-  }
-  plots.shown = select_shown_configs(plots.success_rate, default_config);
+  plots.shown = shown_configs(grid, s.stats);
   plots.heatmap = grid_heatmap(grid, s.stats);
   return plots;
 }
@@ -184,7 +191,7 @@ std::string summary_to_markdown(const StudySummary& s) {
   md += comparison_table(s);
   if (grid.size() > kMaxPlottedConfigs) {
     std::string which;
-    for (const auto& shown : plots_data(s).shown)
+    for (const auto& shown : shown_configs(grid, s.stats))
       which += fmt::format("{}{} (config {})", which.empty() ? "" : ", ", shown.reason, shown.config);
     out("");
     out(fmt::format("The line and band charts in plots/ show {} of the {} configurations: {} (summary.json "
